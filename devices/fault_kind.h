@@ -1,0 +1,53 @@
+// Fault kinds of DESIGN.md, their severity and their default responsible party per
+// site kind. The per-site contract overrides live in the inventory; the decision
+// (which rule assigned a ticket) lives in tickets/ResponsibilityMatrix.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace wm::devices {
+
+enum class FaultKind : std::uint8_t {
+  kWaterQuality,
+  kLeak,
+  kSitePowerOutage,
+  kWaterSupply,
+  kDeviceOffline,
+  kDispenseFailure,
+  kPumpFault,
+  kUvFault,
+  kHeaterFault,
+  kCardReaderFault,
+  kFilterClogging,
+  kMembraneDegradation,
+  kTamper,
+  kCleaningDue,
+  kCardService,
+  kRefundDispute,
+};
+inline constexpr std::size_t kFaultKindCount = 16;
+const std::array<FaultKind, kFaultKindCount>& all_fault_kinds();
+
+std::string_view to_string(FaultKind kind);  // "water_quality"
+std::optional<FaultKind> fault_kind_from_string(std::string_view name);
+
+enum class Severity : std::uint8_t { kP1 = 1, kP2 = 2, kP3 = 3, kP4 = 4 };
+std::string_view to_string(Severity severity);  // "P1"
+Severity severity_of(FaultKind kind);
+
+enum class SiteKind : std::uint8_t { kSchool, kCommunity, kMall };
+std::string_view to_string(SiteKind kind);  // "school"
+std::optional<SiteKind> site_kind_from_string(std::string_view name);
+
+// Which side of the service boundary answers for a fault.
+enum class Party : std::uint8_t { kOperator, kProperty };
+std::string_view to_string(Party party);  // "operator"
+std::optional<Party> party_from_string(std::string_view name);
+
+// The default cell of DESIGN.md's table (before any contract override).
+Party default_party(FaultKind kind, SiteKind site_kind);
+
+}  // namespace wm::devices

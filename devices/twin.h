@@ -1,0 +1,46 @@
+// The digital twin of one machine: what the gateway currently believes about it.
+// Updated on event time (the `ts` inside messages), so replays give the same twin.
+// Fields with no real value yet are absent (std::nullopt), never guessed.
+// Not thread-safe: the owner serializes access.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "protocols/messages.h"
+
+namespace wm::devices {
+
+class Twin {
+ public:
+  explicit Twin(std::string device_id) : device_id_(std::move(device_id)) {}
+
+  // Latest telemetry by event time: an older sample (out of order) does not replace a
+  // newer one. Returns true when it became the latest. Always advances last_seen.
+  bool apply(const protocols::Telemetry& t);
+  // A status message or the will. The newest status by event time wins; a message
+  // from the machine newer than an offline status shows it is back online.
+  void apply(const protocols::Status& s);
+  // Any other message from the machine (events): proves it alive at ts.
+  void saw_message(std::int64_t ts_ms);
+
+  const std::string& device_id() const { return device_id_; }
+  const std::optional<protocols::Telemetry>& telemetry() const { return telemetry_; }
+  std::optional<std::int64_t> last_seen_ms() const { return last_seen_ms_; }
+  std::optional<bool> online() const { return online_; }
+  std::optional<std::int64_t> status_ts_ms() const { return status_ts_ms_; }
+
+  // Restores persisted state (gateway start-up); no ordering checks.
+  void restore(std::optional<protocols::Telemetry> telemetry, std::optional<std::int64_t> last_seen_ms,
+               std::optional<bool> online, std::optional<std::int64_t> status_ts_ms);
+
+ private:
+  std::string device_id_;
+  std::optional<protocols::Telemetry> telemetry_;
+  std::optional<std::int64_t> last_seen_ms_;
+  std::optional<bool> online_;
+  std::optional<std::int64_t> status_ts_ms_;
+};
+
+}  // namespace wm::devices
