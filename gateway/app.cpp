@@ -1,0 +1,167 @@
+#include "gateway/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "gateway/api.h"
+#include "gateway/auth.h"
+#include "gateway/clock.h"
+#include "gateway/fleet_state.h"
+#include "gateway/http.h"
+#include "gateway/intake.h"
+#include "gateway/metrics.h"
+#include "gateway/mqtt_bridge.h"
+#include "gateway/store.h"
+#include "gateway/store_writer.h"
+
+namespace wm::gateway {
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The stored inventory, with the --inventory file merged on top of it.
+Result<devices::Inventory> load_inventory(Store& store, const std::string& file) {
+  devices::Inventory inventory;
+  if (auto stored = store.load_inventory()) {
+    auto parsed = devices::Inventory::parse(*stored);
+    if (!parsed.ok()) {
+      return make_error("bad_inventory", "db", "stored inventory is invalid: " +
+                                                   parsed.error().to_string());
+    }
+    inventory = std::move(parsed).value();
+  }
+  if (!file.empty()) {
+    auto text = read_file(file);
+    if (!text) return make_error("bad_inventory", file, "cannot read the inventory file " + file);
+    auto parsed = devices::Inventory::parse(*text);
+    if (!parsed.ok()) {
+      return make_error("bad_inventory", file, "inventory " + file + ": " + parsed.error().to_string());
+    }
+    auto merged = inventory.merge(parsed.value());
+    if (!merged.ok()) {
+      return make_error("bad_inventory", file, "inventory " + file + ": " + merged.error().to_string());
+    }
+  }
+  return inventory;
+}
+
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  // Block the signals in every thread we start; the main thread waits for them.
+  sigset_t signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  Metrics metrics;
+  std::unique_ptr<Store> store;
+  try {
+    store = std::make_unique<Store>(config.db_path);
+  } catch (const SqliteError& e) {
+    spdlog::critical("cannot open the database {}: {}", config.db_path, e.what());
+    return 2;
+  }
+  auto inventory = load_inventory(*store, config.inventory_path);
+  if (!inventory.ok()) {
+    spdlog::critical("{}", inventory.error().message);
+    return 2;
+  }
+  store->save_inventory(inventory->to_json(), clock.now_ms());
+  spdlog::info("inventory: {} orgs, {} sites, {} devices", inventory->orgs().size(),
+               inventory->sites().size(), inventory->devices().size());
+
+  FleetState fleet(std::move(inventory).value());
+  fleet.restore(store->load_twins());
+
+  StoreWriterOptions writer_options;
+  writer_options.retention.quarantine_max_rows = config.quarantine_max_rows;
+  writer_options.retention.quarantine_max_age_ms =
+      std::int64_t{config.quarantine_max_age_days} * 24 * 3600 * 1000;
+  writer_options.retention.telemetry_max_age_ms =
+      std::int64_t{config.telemetry_retention_days} * 24 * 3600 * 1000;
+  StoreWriter writer(
+      *store, metrics, clock, [&fleet](const std::string& id) { return fleet.twin_row(id); },
+      writer_options);
+  writer.start();
+
+  Authenticator auth(*store);
+  Api api(fleet, *store, writer, metrics, auth, clock);
+  std::unique_ptr<HttpServer> http;
+  try {
+    http = make_http_server(
+        config.http_listen, [&api](const HttpRequest& r) { return api.handle(r); },
+        config.http_threads);
+    http->start();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on http://{}: {}", config.http_listen, e.what());
+    writer.stop();
+    return 2;
+  }
+  spdlog::info("http api on http://{}/api/v1", config.http_listen);
+
+  Intake intake(fleet, writer, metrics, clock);
+  MqttBridge bridge(MqttOptions{config.mqtt_uri, config.client_id}, intake, metrics);
+  bridge.start();
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {}: shutting down", sig);
+  bridge.stop();
+  writer.flush();
+  writer.stop();
+  http->stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int add_token(const std::string& db_path, const std::string& role_name, const std::string& org) {
+  auto role = role_from_string(role_name);
+  if (!role) {
+    std::cerr << "unknown role '" << role_name
+              << "': use admin, operator, property, agent or selfservice\n";
+    return 2;
+  }
+  try {
+    Store store(db_path);
+    if (auto stored = store.load_inventory()) {
+      auto inventory = devices::Inventory::parse(*stored);
+      if (inventory.ok()) {
+        auto valid = validate_grant(*role, org, inventory.value());
+        if (!valid.ok()) {
+          std::cerr << valid.error().message << "\n";
+          return 2;
+        }
+      }
+    }
+    const std::string token = new_token();
+    SystemClock clock;
+    store.add_token(sha256_hex(token), std::string(to_string(*role)), org, clock.now_ms());
+    std::cerr << "token for role " << to_string(*role) << " of org " << org
+              << " (shown once; only its hash is stored):\n";
+    std::cout << token << std::endl;
+    return 0;
+  } catch (const SqliteError& e) {
+    std::cerr << "cannot add the token to " << db_path << ": " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace wm::gateway

@@ -1,0 +1,81 @@
+#include "gateway/fleet_state.h"
+
+#include <mutex>
+
+#include "protocols/wm_json.h"
+
+namespace wm::gateway {
+
+FleetState::FleetState(devices::Inventory inventory) : inventory_(std::move(inventory)) {
+  for (const auto& [id, device] : inventory_.devices()) twins_.emplace(id, devices::Twin(id));
+}
+
+std::optional<DeviceRoute> FleetState::route(std::string_view device_id) const {
+  std::shared_lock lock(mu_);
+  const auto* d = inventory_.device(device_id);
+  if (d == nullptr) return std::nullopt;
+  return DeviceRoute{d->site, d->protocol};
+}
+
+void FleetState::apply(const std::string& device_id, const protocols::Telemetry& t) {
+  std::unique_lock lock(mu_);
+  auto it = twins_.find(device_id);
+  if (it != twins_.end()) it->second.apply(t);
+}
+
+void FleetState::apply(const std::string& device_id, const protocols::Status& s) {
+  std::unique_lock lock(mu_);
+  auto it = twins_.find(device_id);
+  if (it != twins_.end()) it->second.apply(s);
+}
+
+void FleetState::saw_message(const std::string& device_id, std::int64_t ts_ms) {
+  std::unique_lock lock(mu_);
+  auto it = twins_.find(device_id);
+  if (it != twins_.end()) it->second.saw_message(ts_ms);
+}
+
+std::optional<TwinRow> FleetState::twin_row(const std::string& device_id) const {
+  std::shared_lock lock(mu_);
+  auto it = twins_.find(device_id);
+  if (it == twins_.end()) return std::nullopt;
+  const auto& twin = it->second;
+  TwinRow row;
+  row.device_id = device_id;
+  if (twin.telemetry()) row.telemetry_json = protocols::encode_telemetry(*twin.telemetry());
+  row.last_seen_ms = twin.last_seen_ms();
+  row.online = twin.online();
+  row.status_ts_ms = twin.status_ts_ms();
+  return row;
+}
+
+void FleetState::restore(const std::vector<TwinRow>& rows) {
+  std::unique_lock lock(mu_);
+  for (const auto& row : rows) {
+    auto it = twins_.find(row.device_id);
+    if (it == twins_.end()) continue;
+    std::optional<protocols::Telemetry> telemetry;
+    if (row.telemetry_json) {
+      auto decoded = protocols::decode_telemetry(*row.telemetry_json);
+      if (decoded.ok()) telemetry = decoded.value();
+    }
+    it->second.restore(telemetry, row.last_seen_ms, row.online, row.status_ts_ms);
+  }
+}
+
+Result<std::string> FleetState::merge_inventory(const devices::Inventory& update) {
+  std::unique_lock lock(mu_);
+  auto merged = inventory_.merge(update);
+  if (!merged.ok()) return merged.error();
+  for (const auto& [id, device] : inventory_.devices()) twins_.try_emplace(id, devices::Twin(id));
+  return inventory_.to_json();
+}
+
+void FleetState::read(
+    const std::function<void(const devices::Inventory&,
+                             const std::unordered_map<std::string, devices::Twin>&)>& fn) const {
+  std::shared_lock lock(mu_);
+  fn(inventory_, twins_);
+}
+
+}  // namespace wm::gateway

@@ -1,0 +1,134 @@
+#include "gateway/metrics.h"
+
+#include <cstdio>
+
+namespace wm::gateway {
+namespace {
+
+void append_number(std::string& out, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  out += buf;
+}
+
+void header(std::string& out, std::string_view name, std::string_view help,
+            std::string_view type) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+}  // namespace
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), counts_(bounds_.size() + 1) {}
+
+void Histogram::observe(double value) {
+  size_t i = 0;
+  while (i < bounds_.size() && value > bounds_[i]) ++i;
+  counts_[i]++;
+  count_++;
+  double old = sum_.load(std::memory_order_relaxed);
+  while (!sum_.compare_exchange_weak(old, old + value, std::memory_order_relaxed)) {
+  }
+}
+
+void Histogram::render(std::string& out, std::string_view name, std::string_view help) const {
+  header(out, name, help, "histogram");
+  std::uint64_t cumulative = 0;
+  for (size_t i = 0; i <= bounds_.size(); ++i) {
+    cumulative += counts_[i].load();
+    out.append(name).append("_bucket{le=\"");
+    if (i < bounds_.size()) {
+      append_number(out, bounds_[i]);
+    } else {
+      out += "+Inf";
+    }
+    out.append("\"} ").append(std::to_string(cumulative)).append("\n");
+  }
+  out.append(name).append("_sum ");
+  append_number(out, sum_.load());
+  out.append("\n").append(name).append("_count ").append(std::to_string(count_.load()));
+  out += "\n";
+}
+
+std::string_view to_string(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::kTelemetry: return "telemetry";
+    case MessageKind::kEvent: return "event";
+    case MessageKind::kStatus: return "status";
+    case MessageKind::kCmd: return "cmd";
+    case MessageKind::kOther: return "other";
+    case MessageKind::kCount: break;
+  }
+  return "other";
+}
+
+Metrics::Metrics()
+    : batch_rows_({1, 10, 100, 500, 1000, 2000, 5000, 10000}),
+      batch_seconds_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}) {}
+
+void Metrics::quarantined(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  quarantined_[reason]++;
+}
+
+std::uint64_t Metrics::quarantined_count(const std::string& reason) const {
+  std::lock_guard lock(mu_);
+  auto it = quarantined_.find(reason);
+  return it == quarantined_.end() ? 0 : it->second;
+}
+
+void Metrics::store_batch(std::size_t rows, double seconds) {
+  batch_rows_.observe(static_cast<double>(rows));
+  batch_seconds_.observe(seconds);
+}
+
+void Metrics::http_request(int status) {
+  std::lock_guard lock(mu_);
+  http_[status]++;
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out.reserve(4096);
+  auto per_kind = [&out](std::string_view name, std::string_view help, const KindCounters& c) {
+    header(out, name, help, "counter");
+    for (size_t i = 0; i < c.size(); ++i) {
+      out.append(name).append("{kind=\"").append(to_string(static_cast<MessageKind>(i)));
+      out.append("\"} ").append(std::to_string(c[i].load())).append("\n");
+    }
+  };
+  per_kind("wm_messages_received_total", "MQTT messages received, by topic kind.", received_);
+  per_kind("wm_messages_decoded_total", "Messages decoded and applied, by topic kind.", decoded_);
+  header(out, "wm_messages_duplicate_total",
+         "Messages recognised as already stored (QoS 1 redelivery) and counted once.", "counter");
+  out.append("wm_messages_duplicate_total ").append(std::to_string(duplicates_.load())).append("\n");
+  {
+    std::lock_guard lock(mu_);
+    header(out, "wm_messages_quarantined_total", "Messages put in quarantine, by reason.",
+           "counter");
+    for (const auto& [reason, n] : quarantined_) {
+      out.append("wm_messages_quarantined_total{reason=\"").append(reason).append("\"} ");
+      out.append(std::to_string(n)).append("\n");
+    }
+    header(out, "wm_http_requests_total", "HTTP requests answered, by status.", "counter");
+    for (const auto& [status, n] : http_) {
+      out.append("wm_http_requests_total{status=\"").append(std::to_string(status)).append("\"} ");
+      out.append(std::to_string(n)).append("\n");
+    }
+  }
+  batch_rows_.render(out, "wm_store_batch_rows", "Rows written per store transaction.");
+  batch_seconds_.render(out, "wm_store_batch_seconds", "Duration of one store transaction.");
+  header(out, "wm_store_errors_total", "Store transactions that failed (and were retried).",
+         "counter");
+  out.append("wm_store_errors_total ").append(std::to_string(store_errors_.load())).append("\n");
+  header(out, "wm_store_queue_depth", "Rows waiting for the store writer.", "gauge");
+  out.append("wm_store_queue_depth ").append(std::to_string(store_queue_depth_.load())).append("\n");
+  header(out, "wm_mqtt_connected", "1 while the gateway is connected to the broker.", "gauge");
+  out.append("wm_mqtt_connected ").append(std::to_string(mqtt_connected_.load())).append("\n");
+  header(out, "wm_mqtt_reconnects_total", "Connections re-established after a loss.", "counter");
+  out.append("wm_mqtt_reconnects_total ").append(std::to_string(mqtt_reconnects_.load())).append("\n");
+  return out;
+}
+
+}  // namespace wm::gateway

@@ -1,0 +1,125 @@
+// Durable storage of the gateway in one SQLite file: schema migrations, the inventory,
+// twins, telemetry history, events (dispense unique on machine + txn), the quarantine
+// and API tokens.
+//
+// Threads: write_batch() is called by exactly one thread (the StoreWriter) on the one
+// writer connection (TOOLCHAIN trap 12). The read methods may be called from any thread;
+// they share one read connection under a mutex (WAL lets them run beside the writer).
+// Storage failures throw SqliteError.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/sqlite.h"
+#include "protocols/messages.h"
+
+namespace wm::gateway {
+
+struct TelemetryRow {
+  std::string device_id;
+  protocols::Telemetry telemetry;
+  std::int64_t received_ms = 0;
+};
+
+struct EventRow {
+  std::string device_id;
+  protocols::Event event;
+  std::int64_t received_ms = 0;
+};
+
+struct QuarantineRow {
+  std::string topic;
+  std::string payload;  // the bytes as received
+  std::int64_t received_ms = 0;
+  std::string reason;  // stable code, e.g. "unknown_device", "out_of_range"
+  std::string detail;  // what exactly was wrong
+  std::string device_id;  // when the topic named one, else empty
+};
+
+struct QuarantineRecord : QuarantineRow {
+  std::int64_t id = 0;
+};
+
+struct QuarantineQuery {
+  std::optional<std::string> reason;
+  std::optional<std::string> device_id;
+  std::optional<std::int64_t> since_ms;  // received at or after
+  std::optional<std::int64_t> until_ms;  // received before
+  std::optional<std::int64_t> before_id;  // cursor: entries older than this id
+  int limit = 100;
+};
+
+struct TwinRow {
+  std::string device_id;
+  std::optional<std::string> telemetry_json;  // wm-json-v1 telemetry object
+  std::optional<std::int64_t> last_seen_ms;
+  std::optional<bool> online;
+  std::optional<std::int64_t> status_ts_ms;
+};
+
+// One transaction's worth of writes.
+struct WriteBatch {
+  std::vector<TelemetryRow> telemetry;
+  std::vector<EventRow> events;
+  std::vector<QuarantineRow> quarantine;
+  std::vector<TwinRow> twins;
+  bool empty() const {
+    return telemetry.empty() && events.empty() && quarantine.empty() && twins.empty();
+  }
+};
+
+struct TokenRecord {
+  std::int64_t id = 0;
+  std::string role;
+  std::string org;
+};
+
+struct RetentionPolicy {
+  std::int64_t quarantine_max_rows = 100000;
+  std::int64_t quarantine_max_age_ms = 7LL * 24 * 3600 * 1000;
+  std::int64_t telemetry_max_age_ms = 30LL * 24 * 3600 * 1000;  // by event time
+};
+
+class Store {
+ public:
+  // Opens or creates the database and brings its schema to the newest version.
+  explicit Store(const std::string& path);
+
+  int schema_version();
+
+  // Writes the batch in one transaction. Returns, per entry of batch.events, whether it
+  // was new (true) or a duplicate already stored (false).
+  std::vector<bool> write_batch(const WriteBatch& batch);
+  // Deletes what the retention policy no longer keeps; returns rows deleted.
+  std::int64_t apply_retention(const RetentionPolicy& policy, std::int64_t now_ms);
+
+  // Reads (any thread).
+  std::vector<QuarantineRecord> list_quarantine(const QuarantineQuery& query);
+  std::int64_t count_events(const std::string& device_id);
+  std::vector<TwinRow> load_twins();
+  std::optional<std::string> load_inventory();
+  void save_inventory(const std::string& json, std::int64_t now_ms);
+  std::optional<TokenRecord> find_token(const std::string& token_hash);
+  std::int64_t add_token(const std::string& token_hash, const std::string& role,
+                         const std::string& org, std::int64_t now_ms);
+
+ private:
+  void migrate();
+
+  std::string path_;
+  Connection writer_;
+  std::mutex reader_mu_;
+  std::unique_ptr<Connection> reader_;  // opened after migrations
+  // Prepared on the writer connection, used only by the writer thread.
+  Statement insert_telemetry_;
+  Statement insert_event_;
+  Statement insert_quarantine_;
+  Statement upsert_twin_;
+};
+
+}  // namespace wm::gateway

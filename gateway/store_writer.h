@@ -1,0 +1,101 @@
+// The one thread that writes to the database. Producers (the MQTT intake) hand it rows;
+// it groups them into transactions: telemetry and quarantine rows are batched (flushed
+// when a batch is full or has waited `flush_interval`), twins are coalesced (only the
+// newest state of a changed twin is written), and events are committed at once.
+//
+// write_event() blocks until its event is durable (synchronous=FULL commit): the intake
+// calls it before returning from Paho's arrival callback, so the broker's QoS 1 message
+// is acknowledged only after the event is on disk (TOOLCHAIN trap 9).
+//
+// A failed transaction is retried with back-off and nothing in it is dropped; if the
+// store stays broken until stop(), waiting write_event() callers get a StoreUnavailable.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "gateway/clock.h"
+#include "gateway/metrics.h"
+#include "gateway/store.h"
+
+namespace wm::gateway {
+
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StoreWriterOptions {
+  std::size_t max_batch_rows = 5000;
+  std::chrono::milliseconds flush_interval{50};
+  std::size_t max_queued_rows = 200000;  // producers wait beyond this (back-pressure)
+  std::chrono::milliseconds retention_interval{60000};
+  RetentionPolicy retention;
+};
+
+class StoreWriter {
+ public:
+  using TwinSource = std::function<std::optional<TwinRow>(const std::string&)>;
+
+  StoreWriter(Store& store, Metrics& metrics, const Clock& clock, TwinSource twins,
+              StoreWriterOptions options = {});
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  void start();
+  // Flushes everything queued, then stops the thread.
+  void stop();
+
+  void add_telemetry(TelemetryRow row);
+  void add_quarantine(QuarantineRow row);
+  void twin_changed(const std::string& device_id);
+  // Durable write; true when the event is new, false when it was already stored.
+  bool write_event(EventRow row);
+  // Runs `fn` on the writer thread between transactions and waits for it.
+  void run_exclusive(std::function<void(Store&)> fn);
+  // Blocks until everything queued before the call is committed (tests, shutdown).
+  void flush();
+
+ private:
+  struct PendingEvent {
+    EventRow row;
+    std::promise<bool> done;
+  };
+  void loop();
+  bool has_work_locked() const;
+  bool batch_ready_locked() const;
+  void write_with_retry(WriteBatch& batch, std::vector<PendingEvent*>& events);
+
+  Store& store_;
+  Metrics& metrics_;
+  const Clock& clock_;
+  TwinSource twins_;
+  StoreWriterOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;       // the writer waits for work
+  std::condition_variable space_;      // producers wait for room / flush completion
+  std::vector<TelemetryRow> telemetry_;
+  std::vector<QuarantineRow> quarantine_;
+  std::unordered_set<std::string> dirty_twins_;
+  std::vector<PendingEvent*> events_;
+  std::vector<std::packaged_task<void()>> exclusive_;
+  std::chrono::steady_clock::time_point first_queued_{};
+  std::uint64_t enqueued_gen_ = 0;   // bumps on every enqueue
+  std::uint64_t committed_gen_ = 0;  // generation fully committed
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace wm::gateway
