@@ -16,7 +16,8 @@
 namespace wm::devices {
 
 enum class OrgType : std::uint8_t { kOperator, kProperty };
-std::string_view to_string(OrgType type);
+std::string_view to_string(OrgType type);  // "operator", "property"
+std::optional<OrgType> org_type_from_string(std::string_view name);
 
 enum class Protocol : std::uint8_t { kWmJsonV1, kHxBinary, kTbGateway };
 std::string_view to_string(Protocol protocol);  // "wm-json-v1", "hx-binary", "tb-gateway"
@@ -42,10 +43,10 @@ struct Site {
   std::string id;
   std::string name;
   SiteKind kind = SiteKind::kSchool;
-  std::string operator_org;  // org id of type operator
-  std::string property_org;  // org id of type property
-  int utc_offset_min = 480;  // "+08:00" -> 480
-  int business_start_min = 8 * 60;   // "08:00-20:00": minutes after local midnight
+  std::string operator_org;         // org id of type operator
+  std::string property_org;         // org id of type property
+  int utc_offset_min = 480;         // "+08:00" -> 480
+  int business_start_min = 8 * 60;  // "08:00-20:00": minutes after local midnight
   int business_end_min = 20 * 60;
   Contract contract;
   bool operator==(const Site&) const = default;
@@ -67,10 +68,19 @@ class Inventory {
   // "missing_field", "wrong_type", "bad_id", "out_of_range" (bad enum/offset/hours),
   // "duplicate_id", "unknown_reference" (a site naming an org that is not there or of the
   // wrong type, a device naming an unknown site). `field` names the entry.
+  // Each of "orgs", "sites", "devices" may be absent (empty); null counts as absent for
+  // optional fields; unknown fields are ignored.
   [[nodiscard]] static Result<Inventory> parse(std::string_view json);
 
-  // Merges `other` into this inventory: entries with a known id replace the old ones,
-  // new ids are added. The merged whole must validate; on error nothing changes.
+  // Like parse(), but checks each entry on its own and not the references between
+  // entries: a run-time update may add a device to a site that only the running
+  // inventory holds. The result is meant for merge(), which checks the merged whole.
+  [[nodiscard]] static Result<Inventory> parse_fragment(std::string_view json);
+
+  // Merges `other` into this inventory: entries with a known id replace the old ones
+  // whole (a site sent without "contract" loses its contract), new ids are added;
+  // nothing is removed. The merged whole must validate ("unknown_reference", field
+  // like "devices[wm-0007].site"); on error nothing changes.
   [[nodiscard]] Status merge(const Inventory& other);
 
   // Serializes back to the API.md document (parse(to_json()) == *this).

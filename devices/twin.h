@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "protocols/messages.h"
 
@@ -30,10 +31,18 @@ class Twin {
   std::optional<std::int64_t> last_seen_ms() const { return last_seen_ms_; }
   std::optional<bool> online() const { return online_; }
   std::optional<std::int64_t> status_ts_ms() const { return status_ts_ms_; }
+  // What the newest status message said, which online() may since have overruled. A
+  // status with the same ts and value is a redelivered copy (the retained message again
+  // after a reconnect) and is ignored, so it cannot undo a later "back online".
+  std::optional<bool> status_online() const { return status_online_; }
 
-  // Restores persisted state (gateway start-up); no ordering checks.
-  void restore(std::optional<protocols::Telemetry> telemetry, std::optional<std::int64_t> last_seen_ms,
-               std::optional<bool> online, std::optional<std::int64_t> status_ts_ms);
+  // Restores persisted state (gateway start-up); no ordering checks. Without
+  // `status_online` it is taken to equal `online` when a status time is known; persist
+  // it so a redelivered retained offline status is recognised after a restart.
+  void restore(std::optional<protocols::Telemetry> telemetry,
+               std::optional<std::int64_t> last_seen_ms, std::optional<bool> online,
+               std::optional<std::int64_t> status_ts_ms,
+               std::optional<bool> status_online = std::nullopt);
 
  private:
   std::string device_id_;
@@ -41,6 +50,7 @@ class Twin {
   std::optional<std::int64_t> last_seen_ms_;
   std::optional<bool> online_;
   std::optional<std::int64_t> status_ts_ms_;
+  std::optional<bool> status_online_;
 };
 
 }  // namespace wm::devices

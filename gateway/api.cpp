@@ -100,7 +100,7 @@ HttpResponse Api::merge_inventory(const HttpRequest& req, const Principal& who) 
   if (who.role != Role::kAdmin) {
     return error_response(403, "forbidden", "only an admin token may change the inventory");
   }
-  auto update = devices::Inventory::parse(req.body);
+  auto update = devices::Inventory::parse_fragment(req.body);
   if (!update.ok()) return error_response(400, "bad_request", update.error().to_string());
   auto merged = fleet_.merge_inventory(update.value());
   if (!merged.ok()) return error_response(400, "bad_request", merged.error().to_string());

@@ -46,6 +46,7 @@ std::optional<TwinRow> FleetState::twin_row(const std::string& device_id) const 
   row.last_seen_ms = twin.last_seen_ms();
   row.online = twin.online();
   row.status_ts_ms = twin.status_ts_ms();
+  row.status_online = twin.status_online();
   return row;
 }
 
@@ -59,7 +60,8 @@ void FleetState::restore(const std::vector<TwinRow>& rows) {
       auto decoded = protocols::decode_telemetry(*row.telemetry_json);
       if (decoded.ok()) telemetry = decoded.value();
     }
-    it->second.restore(telemetry, row.last_seen_ms, row.online, row.status_ts_ms);
+    it->second.restore(telemetry, row.last_seen_ms, row.online, row.status_ts_ms,
+                       row.status_online);
   }
 }
 

@@ -16,7 +16,8 @@ CREATE TABLE twins (
   telemetry TEXT,
   last_seen_ms INTEGER,
   online INTEGER,
-  status_ts_ms INTEGER
+  status_ts_ms INTEGER,
+  status_online INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE telemetry (
   device_id TEXT NOT NULL,

@@ -32,10 +32,10 @@ Statement prepare_insert_quarantine(Connection& db) {
 
 Statement prepare_upsert_twin(Connection& db) {
   return db.prepare(
-      "INSERT INTO twins (device_id, telemetry, last_seen_ms, online, status_ts_ms)"
-      " VALUES (?,?,?,?,?) ON CONFLICT (device_id) DO UPDATE SET telemetry = excluded.telemetry,"
+      "INSERT INTO twins (device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online)"
+      " VALUES (?,?,?,?,?,?) ON CONFLICT (device_id) DO UPDATE SET telemetry = excluded.telemetry,"
       " last_seen_ms = excluded.last_seen_ms, online = excluded.online,"
-      " status_ts_ms = excluded.status_ts_ms");
+      " status_ts_ms = excluded.status_ts_ms, status_online = excluded.status_online");
 }
 
 // Opening the writer connection is also where the schema is brought up to date, before
@@ -162,6 +162,7 @@ std::vector<bool> Store::write_batch(const WriteBatch& batch) {
         .bind(3, row.last_seen_ms)
         .bind(4, row.online)
         .bind(5, row.status_ts_ms)
+        .bind(6, row.status_online)
         .run();
   }
   tx.commit();
@@ -222,7 +223,7 @@ std::int64_t Store::count_events(const std::string& device_id) {
 std::vector<TwinRow> Store::load_twins() {
   std::lock_guard lock(reader_mu_);
   auto st = reader_->prepare(
-      "SELECT device_id, telemetry, last_seen_ms, online, status_ts_ms FROM twins");
+      "SELECT device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online FROM twins");
   std::vector<TwinRow> out;
   while (st.step()) {
     TwinRow r;
@@ -231,6 +232,7 @@ std::vector<TwinRow> Store::load_twins() {
     r.last_seen_ms = st.opt_int64(2);
     if (auto online = st.opt_int64(3)) r.online = *online != 0;
     r.status_ts_ms = st.opt_int64(4);
+    if (auto said = st.opt_int64(5)) r.status_online = *said != 0;
     out.push_back(std::move(r));
   }
   return out;

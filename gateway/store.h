@@ -60,6 +60,7 @@ struct TwinRow {
   std::optional<std::int64_t> last_seen_ms;
   std::optional<bool> online;
   std::optional<std::int64_t> status_ts_ms;
+  std::optional<bool> status_online;  // what the newest status message said
 };
 
 // One transaction's worth of writes.
