@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "protocols/messages.h"
+
 namespace wm::devices {
 
 enum class FaultKind : std::uint8_t {
@@ -46,6 +48,11 @@ std::optional<SiteKind> site_kind_from_string(std::string_view name);
 enum class Party : std::uint8_t { kOperator, kProperty };
 std::string_view to_string(Party party);  // "operator"
 std::optional<Party> party_from_string(std::string_view name);
+
+// The fault kind a machine's own fault code reports (PROTOCOLS.md section 4 against
+// DESIGN.md's table): E01 water_supply, E02 leak, E03 water_quality, E04 pump_fault,
+// E05 uv_fault, E06 heater_fault, E07 card_reader_fault, E08 dispense_failure.
+FaultKind fault_kind_of(protocols::FaultCode code);
 
 // The default cell of DESIGN.md's table (before any contract override).
 Party default_party(FaultKind kind, SiteKind site_kind);

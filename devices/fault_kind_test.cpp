@@ -114,3 +114,21 @@ TEST(PartyTest, NamesRoundTripAndUnknownIsRejected) {
 
 }  // namespace
 }  // namespace wm::devices
+
+namespace wm::devices {
+namespace {
+
+TEST(FaultKindOfCodeTest, EachMachineCodeReportsItsKind) {
+  using protocols::FaultCode;
+  EXPECT_EQ(fault_kind_of(FaultCode::kE01), FaultKind::kWaterSupply);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE02), FaultKind::kLeak);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE03), FaultKind::kWaterQuality);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE04), FaultKind::kPumpFault);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE05), FaultKind::kUvFault);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE06), FaultKind::kHeaterFault);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE07), FaultKind::kCardReaderFault);
+  EXPECT_EQ(fault_kind_of(FaultCode::kE08), FaultKind::kDispenseFailure);
+}
+
+}  // namespace
+}  // namespace wm::devices

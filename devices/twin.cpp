@@ -39,6 +39,24 @@ void Twin::saw_message(std::int64_t ts_ms) {
   if (!status_ts_ms_ || ts_ms > *status_ts_ms_) online_ = true;
 }
 
+void Twin::apply_fault(const protocols::Fault& fault, std::int64_t ts_ms) {
+  saw_message(ts_ms);
+  auto [it, inserted] = faults_.try_emplace(fault.code);
+  FaultState& state = it->second;
+  if (!inserted && ts_ms < state.changed_ms) return;  // an older report arrived late
+  if (fault.active && !(state.active && !inserted)) state.since_ms = ts_ms;
+  state.active = fault.active;
+  state.changed_ms = ts_ms;
+}
+
+std::vector<protocols::FaultCode> Twin::active_faults() const {
+  std::vector<protocols::FaultCode> out;
+  for (const auto& [code, state] : faults_) {
+    if (state.active) out.push_back(code);
+  }
+  return out;
+}
+
 void Twin::restore(std::optional<protocols::Telemetry> telemetry,
                    std::optional<std::int64_t> last_seen_ms, std::optional<bool> online,
                    std::optional<std::int64_t> status_ts_ms, std::optional<bool> status_online) {

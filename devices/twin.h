@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <vector>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +14,14 @@
 #include "protocols/messages.h"
 
 namespace wm::devices {
+
+// The last known state of one fault code of a machine, from its `fault` events.
+struct FaultState {
+  bool active = false;
+  std::int64_t changed_ms = 0;  // event time of the newest raise or clear
+  std::int64_t since_ms = 0;    // event time the current activity began (when active)
+  bool operator==(const FaultState&) const = default;
+};
 
 class Twin {
  public:
@@ -25,6 +35,9 @@ class Twin {
   void apply(const protocols::Status& s);
   // Any other message from the machine (events): proves it alive at ts.
   void saw_message(std::int64_t ts_ms);
+  // A `fault` event raised or cleared a code at ts. Newest by event time wins per code;
+  // a raise of an already active code keeps its original `since`. Also proves it alive.
+  void apply_fault(const protocols::Fault& fault, std::int64_t ts_ms);
 
   const std::string& device_id() const { return device_id_; }
   const std::optional<protocols::Telemetry>& telemetry() const { return telemetry_; }
@@ -35,6 +48,13 @@ class Twin {
   // status with the same ts and value is a redelivered copy (the retained message again
   // after a reconnect) and is ignored, so it cannot undo a later "back online".
   std::optional<bool> status_online() const { return status_online_; }
+  // Every code ever reported, active or cleared (for persistence).
+  const std::map<protocols::FaultCode, FaultState>& fault_states() const { return faults_; }
+  // The codes active now, in code order.
+  std::vector<protocols::FaultCode> active_faults() const;
+  void restore_faults(std::map<protocols::FaultCode, FaultState> faults) {
+    faults_ = std::move(faults);
+  }
 
   // Restores persisted state (gateway start-up); no ordering checks. Without
   // `status_online` it is taken to equal `online` when a status time is known; persist
@@ -51,6 +71,7 @@ class Twin {
   std::optional<bool> online_;
   std::optional<std::int64_t> status_ts_ms_;
   std::optional<bool> status_online_;
+  std::map<protocols::FaultCode, FaultState> faults_;
 };
 
 }  // namespace wm::devices

@@ -181,3 +181,44 @@ TEST(TwinTest, RestoreWithoutStatusOnlineTakesItFromOnline) {
 
 }  // namespace
 }  // namespace wm::devices
+
+namespace wm::devices {
+namespace {
+
+using protocols::Fault;
+using protocols::FaultCode;
+
+TEST(TwinFaultTest, RaiseAndClearFollowEventTime) {
+  Twin twin("wm-1");
+  twin.apply_fault(Fault{FaultCode::kE02, true}, 1000);
+  twin.apply_fault(Fault{FaultCode::kE05, true}, 1500);
+  EXPECT_EQ(twin.active_faults(), (std::vector<FaultCode>{FaultCode::kE02, FaultCode::kE05}));
+  twin.apply_fault(Fault{FaultCode::kE02, false}, 2000);
+  EXPECT_EQ(twin.active_faults(), std::vector<FaultCode>{FaultCode::kE05});
+  // A raise stamped before the clear arrives late: it does not bring the fault back.
+  twin.apply_fault(Fault{FaultCode::kE02, true}, 1800);
+  EXPECT_EQ(twin.active_faults(), std::vector<FaultCode>{FaultCode::kE05});
+  EXPECT_EQ(twin.last_seen_ms(), 2000);
+}
+
+TEST(TwinFaultTest, ARepeatedRaiseKeepsWhenTheFaultBegan) {
+  Twin twin("wm-1");
+  twin.apply_fault(Fault{FaultCode::kE04, true}, 1000);
+  twin.apply_fault(Fault{FaultCode::kE04, true}, 5000);
+  EXPECT_EQ(twin.fault_states().at(FaultCode::kE04).since_ms, 1000);
+  EXPECT_EQ(twin.fault_states().at(FaultCode::kE04).changed_ms, 5000);
+  twin.apply_fault(Fault{FaultCode::kE04, false}, 6000);
+  twin.apply_fault(Fault{FaultCode::kE04, true}, 7000);
+  EXPECT_EQ(twin.fault_states().at(FaultCode::kE04).since_ms, 7000);
+}
+
+TEST(TwinFaultTest, FaultsSurviveARestore) {
+  Twin twin("wm-1");
+  twin.apply_fault(Fault{FaultCode::kE03, true}, 1000);
+  Twin restored("wm-1");
+  restored.restore_faults(twin.fault_states());
+  EXPECT_EQ(restored.active_faults(), std::vector<FaultCode>{FaultCode::kE03});
+}
+
+}  // namespace
+}  // namespace wm::devices

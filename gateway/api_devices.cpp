@@ -36,6 +36,14 @@ json twin_json(const devices::Device& device, const devices::Site& site, const d
   j["online"] = twin.online() ? json(*twin.online()) : json(nullptr);
   j["last_seen"] = twin.last_seen_ms() ? json(format_rfc3339(*twin.last_seen_ms())) : json(nullptr);
   j["telemetry"] = twin.telemetry() ? telemetry_json(*twin.telemetry()) : json::object();
+  json faults = json::array();
+  for (const auto& [code, state] : twin.fault_states()) {
+    if (!state.active) continue;
+    faults.push_back({{"code", protocols::to_string(code)},
+                      {"kind", devices::to_string(devices::fault_kind_of(code))},
+                      {"since", format_rfc3339(state.since_ms)}});
+  }
+  j["faults"] = std::move(faults);
   if (device.filter_rated_l) j["filter_rated_l"] = *device.filter_rated_l;
   return j;
 }

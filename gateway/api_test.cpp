@@ -58,6 +58,14 @@ TEST(ApiTest, TheTwinShowsTheLatestTelemetry) {
   EXPECT_EQ(twin["telemetry"]["uv_ok"], true);
   EXPECT_FALSE(twin["telemetry"].contains("pump_a"));  // not sent, not invented
   EXPECT_FALSE(twin.contains("health"));               // no real value yet
+  EXPECT_EQ(twin["faults"], json::array());
+  g.intake.on_message("wm/v1/s-001/wm-0001/event",
+                      R"({"ts":1795400002000,"seq":4,"type":"fault","code":"E08","active":true})");
+  auto faulty = body(g.get("/api/v1/devices/wm-0001", admin));
+  ASSERT_EQ(faulty["faults"].size(), 1u);
+  EXPECT_EQ(faulty["faults"][0]["code"], "E08");
+  EXPECT_EQ(faulty["faults"][0]["kind"], "dispense_failure");
+  EXPECT_EQ(faulty["faults"][0]["since"], "2026-11-23T02:13:22.000Z");
 }
 
 TEST(ApiTest, APropertyTokenSeesOnlyItsSites) {

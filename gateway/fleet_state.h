@@ -33,6 +33,7 @@ class FleetState {
   void apply(const std::string& device_id, const protocols::Telemetry& t);
   void apply(const std::string& device_id, const protocols::Status& s);
   void saw_message(const std::string& device_id, std::int64_t ts_ms);
+  void apply_fault(const std::string& device_id, const protocols::Fault& fault, std::int64_t ts_ms);
 
   // Persistence: the twin as a row, and restoring rows at start-up (unknown ids skipped).
   std::optional<TwinRow> twin_row(const std::string& device_id) const;

@@ -76,13 +76,17 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
         quarantine(topic, payload, decoded.error().code, decoded.error().to_string(), t.device_id);
         return;
       }
-      const std::int64_t ts = decoded->ts_ms;
+      const protocols::Event event = decoded.value();
       bool is_new = writer_.write_event(EventRow{t.device_id, std::move(decoded).value(), now});
       if (!is_new) {
         metrics_.duplicate();
         return;
       }
-      fleet_.saw_message(t.device_id, ts);
+      if (const auto* fault = std::get_if<protocols::Fault>(&event.body)) {
+        fleet_.apply_fault(t.device_id, *fault, event.ts_ms);
+      } else {
+        fleet_.saw_message(t.device_id, event.ts_ms);
+      }
       writer_.twin_changed(t.device_id);
       break;
     }

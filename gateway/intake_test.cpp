@@ -101,3 +101,34 @@ TEST(IntakeTest, OurOwnCommandsAreNotQuarantined) {
 
 }  // namespace
 }  // namespace wm::gateway
+
+namespace wm::gateway {
+namespace {
+
+TEST(IntakeFaultTest, FaultEventsRaiseAndClearTheTwinsActiveFaults) {
+  testing::GatewayFixture g;
+  g.intake.on_message("wm/v1/s-001/wm-0001/event",
+                      R"({"ts":1795400000000,"seq":1,"type":"fault","code":"E02","active":true})");
+  g.intake.on_message("wm/v1/s-001/wm-0001/event",
+                      R"({"ts":1795400000500,"seq":2,"type":"fault","code":"E05","active":true})");
+  g.fleet.read([](const auto&, const auto& twins) {
+    EXPECT_EQ(twins.at("wm-0001").active_faults().size(), 2u);
+  });
+  g.intake.on_message("wm/v1/s-001/wm-0001/event",
+                      R"({"ts":1795400001000,"seq":3,"type":"fault","code":"E02","active":false})");
+  g.fleet.read([](const auto&, const auto& twins) {
+    EXPECT_EQ(twins.at("wm-0001").active_faults(),
+              std::vector<protocols::FaultCode>{protocols::FaultCode::kE05});
+  });
+  // Persisted with the twin, and restored by a gateway that starts again.
+  g.writer.flush();
+  FleetState restarted(testing::test_inventory());
+  restarted.restore(g.store.load_twins());
+  restarted.read([](const auto&, const auto& twins) {
+    EXPECT_EQ(twins.at("wm-0001").active_faults(),
+              std::vector<protocols::FaultCode>{protocols::FaultCode::kE05});
+  });
+}
+
+}  // namespace
+}  // namespace wm::gateway

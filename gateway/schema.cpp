@@ -17,7 +17,8 @@ CREATE TABLE twins (
   last_seen_ms INTEGER,
   online INTEGER,
   status_ts_ms INTEGER,
-  status_online INTEGER
+  status_online INTEGER,
+  faults TEXT
 ) WITHOUT ROWID;
 CREATE TABLE telemetry (
   device_id TEXT NOT NULL,

@@ -32,10 +32,11 @@ Statement prepare_insert_quarantine(Connection& db) {
 
 Statement prepare_upsert_twin(Connection& db) {
   return db.prepare(
-      "INSERT INTO twins (device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online)"
-      " VALUES (?,?,?,?,?,?) ON CONFLICT (device_id) DO UPDATE SET telemetry = excluded.telemetry,"
-      " last_seen_ms = excluded.last_seen_ms, online = excluded.online,"
-      " status_ts_ms = excluded.status_ts_ms, status_online = excluded.status_online");
+      "INSERT INTO twins (device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online,"
+      " faults) VALUES (?,?,?,?,?,?,?) ON CONFLICT (device_id) DO UPDATE SET"
+      " telemetry = excluded.telemetry, last_seen_ms = excluded.last_seen_ms,"
+      " online = excluded.online, status_ts_ms = excluded.status_ts_ms,"
+      " status_online = excluded.status_online, faults = excluded.faults");
 }
 
 // Opening the writer connection is also where the schema is brought up to date, before
@@ -163,6 +164,7 @@ std::vector<bool> Store::write_batch(const WriteBatch& batch) {
         .bind(4, row.online)
         .bind(5, row.status_ts_ms)
         .bind(6, row.status_online)
+        .bind(7, row.faults_json)
         .run();
   }
   tx.commit();
@@ -223,7 +225,8 @@ std::int64_t Store::count_events(const std::string& device_id) {
 std::vector<TwinRow> Store::load_twins() {
   std::lock_guard lock(reader_mu_);
   auto st = reader_->prepare(
-      "SELECT device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online FROM twins");
+      "SELECT device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online, faults"
+      " FROM twins");
   std::vector<TwinRow> out;
   while (st.step()) {
     TwinRow r;
@@ -233,6 +236,7 @@ std::vector<TwinRow> Store::load_twins() {
     if (auto online = st.opt_int64(3)) r.online = *online != 0;
     r.status_ts_ms = st.opt_int64(4);
     if (auto said = st.opt_int64(5)) r.status_online = *said != 0;
+    r.faults_json = st.opt_text(6);
     out.push_back(std::move(r));
   }
   return out;

@@ -61,6 +61,7 @@ struct TwinRow {
   std::optional<bool> online;
   std::optional<std::int64_t> status_ts_ms;
   std::optional<bool> status_online;  // what the newest status message said
+  std::optional<std::string> faults_json;  // {"E02":{"active":true,"since":ms,"changed":ms}}
 };
 
 // One transaction's worth of writes.

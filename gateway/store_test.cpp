@@ -116,13 +116,15 @@ TEST(StoreTest, TwinsAndInventoryAndTokensRoundTrip) {
   TempDir dir;
   Store store(dir.file("g.db"));
   WriteBatch b;
-  b.twins.push_back(TwinRow{"wm-1", R"({"ts":1})", 1000, true, 900});
-  b.twins.push_back(TwinRow{"wm-1", R"({"ts":2})", 2000, false, 1900});  // newest wins
+  b.twins.push_back(TwinRow{"wm-1", R"({"ts":1})", 1000, true, 900, true, std::nullopt});
+  b.twins.push_back(TwinRow{"wm-1", R"({"ts":2})", 2000, false, 1900, false, R"({"E02":{}})"});
   (void)store.write_batch(b);
   auto twins = store.load_twins();
   ASSERT_EQ(twins.size(), 1u);
   EXPECT_EQ(twins[0].telemetry_json, R"({"ts":2})");
   EXPECT_EQ(twins[0].online, false);
+  EXPECT_EQ(twins[0].status_online, false);
+  EXPECT_EQ(twins[0].faults_json, R"({"E02":{}})");
 
   EXPECT_FALSE(store.load_inventory().has_value());
   store.save_inventory(R"({"orgs":[]})", 5);

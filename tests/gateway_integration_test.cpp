@@ -1,0 +1,208 @@
+// End to end through real processes: a Mosquitto on a free loopback port, wm-gateway as
+// a child process, messages written by hand from PROTOCOLS.md published with Paho, and
+// the answers read back over HTTP as a client would.
+#include <mqtt/async_client.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/harness.h"
+
+namespace wm::tests {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kInventory = R"({
+  "orgs": [{"id": "op-1", "type": "operator", "name": "Clearwater Ops"},
+           {"id": "pm-7", "type": "property", "name": "Sunrise Property"},
+           {"id": "pm-8", "type": "property", "name": "Harbour Malls"}],
+  "sites": [{"id": "s-001", "name": "No. 3 Middle School", "kind": "school",
+             "operator": "op-1", "property": "pm-7", "utc_offset": "+08:00"},
+            {"id": "s-002", "name": "Harbour Plaza", "kind": "mall",
+             "operator": "op-1", "property": "pm-8"}],
+  "devices": [{"id": "wm-0001", "site": "s-001", "protocol": "wm-json-v1", "model": "RO-400"},
+              {"id": "wm-0002", "site": "s-002", "protocol": "wm-json-v1", "model": "RO-400"}]
+})";
+
+std::string telemetry(std::int64_t ts, std::uint32_t seq, double tds_out) {
+  json j = {{"ts", ts},         {"seq", seq},       {"tds_in", 180},  {"tds_out", tds_out},
+            {"flow_lpm", 0},    {"pressure_kpa", 310}, {"temp_c", 19.5}, {"filter_l", 420},
+            {"uv_ok", true},    {"firmware_note", "unknown fields are ignored"}};
+  return j.dump();
+}
+
+class GatewayIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    broker_ = std::make_unique<Broker>(dir_, free_port());
+    broker_->start();
+    std::ofstream(dir_ + "/inventory.json") << kInventory;
+    http_port_ = free_port();
+    start_gateway();
+    admin_ = add_token("admin", "op-1");
+    publisher_ = std::make_unique<mqtt::async_client>(broker_->uri(), "it-publisher");
+    auto opts = mqtt::connect_options_builder().clean_session(true).finalize();
+    publisher_->connect(opts)->wait();
+  }
+
+  void TearDown() override {
+    if (publisher_ && publisher_->is_connected()) publisher_->disconnect()->wait();
+    if (gateway_) gateway_->stop(SIGTERM);
+    broker_->stop();
+  }
+
+  void start_gateway() {
+    gateway_ = std::make_unique<Process>(
+        WM_GATEWAY_BIN,
+        std::vector<std::string>{"serve", "--mqtt", broker_->uri(), "--http",
+                                 "127.0.0.1:" + std::to_string(http_port_), "--db",
+                                 dir_ + "/gateway.db", "--inventory", dir_ + "/inventory.json",
+                                 "--client-id", "wm-gateway-it"},
+        dir_ + "/gateway.log");
+    ASSERT_TRUE(wait_until([this] { return metric("wm_mqtt_connected") == 1; }))
+        << read_text(dir_ + "/gateway.log");
+  }
+
+  std::string add_token(const std::string& role, const std::string& org) {
+    std::string log = dir_ + "/token-" + role + "-" + org + ".out";
+    Process p(WM_GATEWAY_BIN, {"token", "add", "--db", dir_ + "/gateway.db", "--role", role, "--org", org},
+              log);
+    EXPECT_EQ(p.stop(0, std::chrono::seconds(10)), 0);  // signal 0: just wait for the exit
+    std::string out = read_text(log);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out.substr(out.rfind('\n') + 1);
+  }
+
+  void publish(const std::string& topic, const std::string& payload, int qos = 1) {
+    publisher_->publish(topic, payload.data(), payload.size(), qos, false)->wait();
+  }
+
+  HttpResult get(const std::string& target, const std::string& token) {
+    return http_request(http_port_, "GET", target, {{"Authorization", "Bearer " + token}});
+  }
+
+  // A counter or gauge from /metrics (-1 when absent or the gateway does not answer).
+  double metric(const std::string& series) {
+    auto r = http_request(http_port_, "GET", "/metrics");
+    if (r.status != 200) return -1;
+    auto pos = r.body.find("\n" + series + " ");
+    if (pos == std::string::npos) return -1;
+    return std::stod(r.body.substr(pos + series.size() + 2));
+  }
+
+  std::int64_t stored_events(const std::string& device) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((dir_ + "/gateway.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM events WHERE device_id = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, device.c_str(), -1, SQLITE_TRANSIENT);
+    std::int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+
+  json twin(const std::string& id) {
+    auto r = get("/api/v1/devices/" + id, admin_);
+    return r.status == 200 ? json::parse(r.body) : json();
+  }
+
+  std::string dir_;
+  std::unique_ptr<Broker> broker_;
+  std::uint16_t http_port_ = 0;
+  std::unique_ptr<Process> gateway_;
+  std::string admin_;
+  std::unique_ptr<mqtt::async_client> publisher_;
+};
+
+constexpr std::int64_t kTs = 1'795'400'000'000;
+
+TEST_F(GatewayIntegrationTest, TelemetryReachesTheTwinThroughRest) {
+  publish("wm/v1/s-001/wm-0001/status", R"({"ts":1795400000000,"online":true})");
+  publish("wm/v1/s-001/wm-0001/telemetry", telemetry(kTs + 5000, 17, 11.75), 0);
+  ASSERT_TRUE(wait_until([&] { return twin("wm-0001")["telemetry"].value("seq", -1) == 17; }));
+  auto t = twin("wm-0001");
+  EXPECT_EQ(t["online"], true);
+  EXPECT_EQ(t["site_kind"], "school");
+  EXPECT_EQ(t["telemetry"]["tds_out"], 11.75);
+  EXPECT_EQ(t["telemetry"]["pressure_kpa"], 310);
+  EXPECT_EQ(t["last_seen"], "2026-11-23T02:13:25.000Z");
+}
+
+TEST_F(GatewayIntegrationTest, TheSameDispenseTwiceIsStoredOnce) {
+  const std::string dispense =
+      R"({"ts":1795400001000,"seq":18,"type":"dispense","txn":"t-9001","card":"c-000042",)"
+      R"("charged_fen":50,"requested_ml":500,"dispensed_ml":500})";
+  publish("wm/v1/s-001/wm-0001/event", dispense);
+  publish("wm/v1/s-001/wm-0001/event", dispense);
+  ASSERT_TRUE(wait_until([&] { return metric("wm_messages_duplicate_total") == 1; }));
+  EXPECT_EQ(stored_events("wm-0001"), 1);
+}
+
+TEST_F(GatewayIntegrationTest, BadMessagesAreQuarantinedWhileTheirNeighboursAreTaken) {
+  publish("wm/v1/s-001/wm-0001/telemetry", R"({"ts":1795400000000,"seq":1,"tds_in":)");
+  publish("wm/v1/s-001/wm-4242/telemetry", telemetry(kTs, 1, 10));
+  publish("wm/v1/s-001/wm-0001/telemetry", telemetry(kTs, 2, 6000));  // tds_out out of range
+  publish("wm/v1/s-001/wm-0001/telemetry", telemetry(kTs + 1000, 3, 9.5));
+  ASSERT_TRUE(wait_until([&] { return twin("wm-0001")["telemetry"].value("seq", -1) == 3; }));
+  json items;
+  ASSERT_TRUE(wait_until([&] {
+    auto r = get("/api/v1/quarantine", admin_);
+    if (r.status != 200) return false;
+    items = json::parse(r.body)["items"];
+    return items.size() == 3;
+  }));
+  std::multiset<std::string> reasons;
+  for (const auto& i : items) reasons.insert(i["reason"].get<std::string>());
+  EXPECT_EQ(reasons, (std::multiset<std::string>{"malformed_json", "unknown_device", "out_of_range"}));
+  auto unknown = json::parse(get("/api/v1/quarantine?reason=unknown_device", admin_).body);
+  ASSERT_EQ(unknown["items"].size(), 1u);
+  EXPECT_EQ(unknown["items"][0]["device_id"], "wm-4242");
+  EXPECT_EQ(unknown["items"][0]["topic"], "wm/v1/s-001/wm-4242/telemetry");
+}
+
+TEST_F(GatewayIntegrationTest, TokensAndScopeBehaveAsApiMdSays) {
+  auto pm8 = add_token("property", "pm-8");
+  EXPECT_EQ(get("/api/v1/devices/wm-0002", pm8).status, 200);
+  EXPECT_EQ(get("/api/v1/devices/wm-0001", pm8).status, 404);  // another property's site
+  EXPECT_EQ(get("/api/v1/devices", "wm_bogus").status, 401);
+  EXPECT_EQ(http_request(http_port_, "GET", "/api/v1/devices").status, 401);
+  EXPECT_EQ(get("/api/v1/quarantine", pm8).status, 403);
+  auto list = json::parse(get("/api/v1/devices", pm8).body);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["id"], "wm-0002");
+}
+
+TEST_F(GatewayIntegrationTest, ABrokerRestartIsSurvived) {
+  publish("wm/v1/s-002/wm-0002/telemetry", telemetry(kTs, 1, 8));
+  ASSERT_TRUE(wait_until([&] { return twin("wm-0002")["telemetry"].value("seq", -1) == 1; }));
+  publisher_->disconnect()->wait();
+  broker_->stop();
+  ASSERT_TRUE(wait_until([&] { return metric("wm_mqtt_connected") == 0; }));
+  broker_->start();
+  ASSERT_TRUE(wait_until([&] { return metric("wm_mqtt_connected") == 1; }, std::chrono::seconds(30)))
+      << read_text(dir_ + "/gateway.log");
+  publisher_->connect()->wait();
+  publish("wm/v1/s-002/wm-0002/telemetry", telemetry(kTs + 60'000, 2, 9));
+  EXPECT_TRUE(wait_until([&] { return twin("wm-0002")["telemetry"].value("seq", -1) == 2; }));
+  EXPECT_GE(metric("wm_mqtt_reconnects_total"), 1);
+}
+
+TEST_F(GatewayIntegrationTest, EventsSentWhileTheGatewayIsDownArriveAfterItsRestart) {
+  ASSERT_EQ(gateway_->stop(SIGTERM), 0);
+  // The broker keeps the gateway's persistent session and queues QoS 1 messages for it.
+  const std::string dispense =
+      R"({"ts":1795400002000,"seq":30,"type":"dispense","txn":"t-while-down","card":"c-7",)"
+      R"("charged_fen":120,"requested_ml":1200,"dispensed_ml":1200})";
+  publish("wm/v1/s-002/wm-0002/event", dispense);
+  start_gateway();
+  EXPECT_TRUE(wait_until([&] { return stored_events("wm-0002") == 1; }));
+}
+
+}  // namespace
+}  // namespace wm::tests
