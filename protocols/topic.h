@@ -1,6 +1,7 @@
 // MQTT topic names of the fleet (PROTOCOLS.md sections 1-3) and id syntax.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 

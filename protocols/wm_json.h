@@ -9,7 +9,11 @@
 //   "wrong_type"      a field has the wrong JSON type            (field names it)
 //   "out_of_range"    a number outside its range, a string of bad length or an
 //                     unknown enum value (event type, fault code, action)
-// Unknown fields are ignored. Functions are pure and thread-safe.
+// Unknown fields are ignored; when a field repeats, the last one counts. Integer fields
+// (ts, seq, filter_l, charged_fen, requested_ml, dispensed_ml) must be JSON integers: 1.5
+// and 3.0 are "wrong_type". String lengths count Unicode characters. A payload holding a
+// NUL byte is "malformed_json". Messages quote payload text printably and briefly (safe
+// to log or put in JSON). Functions are pure, thread-safe and never throw on bad input.
 #pragma once
 
 #include <string>
@@ -26,7 +30,9 @@ namespace wm::protocols {
 [[nodiscard]] Result<Command> decode_command(std::string_view payload);
 
 // Encoders produce compact JSON that the decoders above accept (round trip exact for
-// values inside the ranges; optional fields are written only when present).
+// values inside the ranges; optional fields are written only when present, a command's
+// reason and ticket only when not empty). Strings that are not UTF-8 are written with
+// U+FFFD in place of the bad bytes; the encoders do not throw.
 std::string encode_telemetry(const Telemetry& t);
 std::string encode_event(const Event& e);
 std::string encode_status(const Status& s);
