@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   CLI::App app{"wm-gateway: MQTT bridge, digital twins and REST API for a fleet of "
                "drinking-water machines"};
   app.require_subcommand(1);
+  app.fallthrough();  // --log-level may follow the subcommand
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();

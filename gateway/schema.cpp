@@ -37,7 +37,8 @@ CREATE TABLE telemetry (
   door INTEGER,
   received_ms INTEGER NOT NULL
 );
-CREATE INDEX telemetry_by_device_ts ON telemetry (device_id, ts_ms);
+-- Append-only and unindexed: the hot path inserts tens of thousands of rows a second.
+-- Retention deletes by rowid order of arrival; an index comes with the first reader.
 CREATE TABLE events (
   id INTEGER PRIMARY KEY,
   device_id TEXT NOT NULL,

@@ -182,7 +182,12 @@ std::int64_t Store::apply_retention(const RetentionPolicy& policy, std::int64_t 
       .bind(1, policy.quarantine_max_rows)
       .run();
   deleted += writer_.changes();
-  writer_.prepare("DELETE FROM telemetry WHERE ts_ms < ?")
+  // Rows are in arrival order, so the rows to delete are a prefix: the scan stops at the
+  // first row young enough to keep (cost in proportion to what is deleted, no index).
+  writer_
+      .prepare(
+          "DELETE FROM telemetry WHERE rowid < (SELECT coalesce((SELECT rowid FROM telemetry"
+          " WHERE received_ms >= ?1 ORDER BY rowid LIMIT 1), (SELECT max(rowid) + 1 FROM telemetry)))")
       .bind(1, now_ms - policy.telemetry_max_age_ms)
       .run();
   deleted += writer_.changes();

@@ -84,7 +84,7 @@ struct TokenRecord {
 struct RetentionPolicy {
   std::int64_t quarantine_max_rows = 100000;
   std::int64_t quarantine_max_age_ms = 7LL * 24 * 3600 * 1000;
-  std::int64_t telemetry_max_age_ms = 30LL * 24 * 3600 * 1000;  // by event time
+  std::int64_t telemetry_max_age_ms = 30LL * 24 * 3600 * 1000;  // by time received
 };
 
 class Store {

@@ -140,3 +140,27 @@ TEST(StoreTest, TwinsAndInventoryAndTokensRoundTrip) {
 
 }  // namespace
 }  // namespace wm::gateway
+
+namespace wm::gateway {
+namespace {
+
+TEST(StoreRetentionTest, TelemetryOlderThanTheLimitIsDeletedOldestFirst) {
+  testing::TempDir dir;
+  Store store(dir.file("g.db"));
+  WriteBatch b;
+  for (int i = 0; i < 10; ++i) {
+    protocols::Telemetry t;
+    t.ts_ms = 500 + i;
+    b.telemetry.push_back(TelemetryRow{"wm-1", t, 1000 + i * 100});
+  }
+  (void)store.write_batch(b);
+  RetentionPolicy policy;
+  policy.telemetry_max_age_ms = 450;  // keep what was received at or after 1550
+  EXPECT_EQ(store.apply_retention(policy, 2000), 6);
+  policy.telemetry_max_age_ms = 1;  // nothing young enough: everything goes
+  EXPECT_EQ(store.apply_retention(policy, 5000), 4);
+  EXPECT_EQ(store.apply_retention(policy, 5000), 0);
+}
+
+}  // namespace
+}  // namespace wm::gateway

@@ -47,9 +47,6 @@ void StoreWriter::add_quarantine(QuarantineRow row) {
 
 void StoreWriter::twin_changed(const std::string& device_id) {
   std::lock_guard lock(mu_);
-  if (dirty_twins_.empty() && telemetry_.empty() && quarantine_.empty()) {
-    first_queued_ = std::chrono::steady_clock::now();
-  }
   dirty_twins_.insert(device_id);
   ++enqueued_gen_;
 }
@@ -81,8 +78,10 @@ void StoreWriter::run_exclusive(std::function<void(Store&)> fn) {
 void StoreWriter::flush() {
   std::unique_lock lock(mu_);
   std::uint64_t target = enqueued_gen_;
+  ++flush_requests_;
   wake_.notify_one();
   space_.wait(lock, [&] { return committed_gen_ >= target || (stopping_ && !thread_.joinable()); });
+  --flush_requests_;
 }
 
 bool StoreWriter::has_work_locked() const {
@@ -90,13 +89,21 @@ bool StoreWriter::has_work_locked() const {
          !events_.empty() || !exclusive_.empty();
 }
 
+bool StoreWriter::twins_due_locked() const {
+  return !dirty_twins_.empty() &&
+         (stopping_ || flush_requests_ > 0 ||
+          std::chrono::steady_clock::now() - last_twin_flush_ >= options_.twin_flush_interval);
+}
+
 bool StoreWriter::batch_ready_locked() const {
-  if (!events_.empty() || !exclusive_.empty() || stopping_) return true;
-  if (telemetry_.size() + quarantine_.size() >= options_.max_batch_rows) return true;
-  if (committed_gen_ < enqueued_gen_ && has_work_locked()) {
-    return std::chrono::steady_clock::now() - first_queued_ >= options_.flush_interval;
+  if (!events_.empty() || !exclusive_.empty()) return true;
+  if ((stopping_ || flush_requests_ > 0) && has_work_locked()) return true;
+  const std::size_t rows = telemetry_.size() + quarantine_.size();
+  if (rows >= options_.max_batch_rows) return true;
+  if (rows > 0 && std::chrono::steady_clock::now() - first_queued_ >= options_.flush_interval) {
+    return true;
   }
-  return false;
+  return twins_due_locked();
 }
 
 void StoreWriter::loop() {
@@ -118,13 +125,17 @@ void StoreWriter::loop() {
     telemetry_.erase(telemetry_.begin(), telemetry_.begin() + static_cast<long>(take));
     batch.quarantine = std::move(quarantine_);
     quarantine_.clear();
-    std::vector<std::string> dirty(dirty_twins_.begin(), dirty_twins_.end());
-    dirty_twins_.clear();
+    std::vector<std::string> dirty;
+    if (twins_due_locked()) {
+      dirty.assign(dirty_twins_.begin(), dirty_twins_.end());
+      dirty_twins_.clear();
+      last_twin_flush_ = std::chrono::steady_clock::now();
+    }
     std::vector<PendingEvent*> events = std::move(events_);
     events_.clear();
-    const bool drained = telemetry_.empty();
+    const bool drained = telemetry_.empty() && dirty_twins_.empty();
     const std::uint64_t gen = drained ? enqueued_gen_ : committed_gen_;
-    if (!drained) first_queued_ = std::chrono::steady_clock::now();
+    if (!telemetry_.empty()) first_queued_ = std::chrono::steady_clock::now();
     metrics_.set_store_queue_depth(static_cast<std::int64_t>(telemetry_.size()));
     lock.unlock();
     space_.notify_all();

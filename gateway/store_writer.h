@@ -38,6 +38,10 @@ class StoreUnavailable : public std::runtime_error {
 struct StoreWriterOptions {
   std::size_t max_batch_rows = 5000;
   std::chrono::milliseconds flush_interval{50};
+  // Twins change with every message but only their newest state matters: they are
+  // written at most this often (the telemetry rows themselves are never delayed more
+  // than flush_interval).
+  std::chrono::milliseconds twin_flush_interval{1000};
   std::size_t max_queued_rows = 200000;  // producers wait beyond this (back-pressure)
   std::chrono::milliseconds retention_interval{60000};
   RetentionPolicy retention;
@@ -75,6 +79,7 @@ class StoreWriter {
   void loop();
   bool has_work_locked() const;
   bool batch_ready_locked() const;
+  bool twins_due_locked() const;
   void write_with_retry(WriteBatch& batch, std::vector<PendingEvent*>& events);
 
   Store& store_;
@@ -91,7 +96,9 @@ class StoreWriter {
   std::unordered_set<std::string> dirty_twins_;
   std::vector<PendingEvent*> events_;
   std::vector<std::packaged_task<void()>> exclusive_;
-  std::chrono::steady_clock::time_point first_queued_{};
+  std::chrono::steady_clock::time_point first_queued_{};  // oldest unwritten row
+  std::chrono::steady_clock::time_point last_twin_flush_{};
+  int flush_requests_ = 0;
   std::uint64_t enqueued_gen_ = 0;   // bumps on every enqueue
   std::uint64_t committed_gen_ = 0;  // generation fully committed
   bool stopping_ = false;
