@@ -98,7 +98,8 @@ int serve(const ServeConfig& config) {
   writer_options.retention.telemetry_max_age_ms =
       std::int64_t{config.telemetry_retention_days} * 24 * 3600 * 1000;
   StoreWriter writer(
-      *store, metrics, clock, [&fleet](const std::string& id) { return fleet.twin_row(id); },
+      *store, metrics, clock,
+      [&fleet](const std::vector<TwinIndex>& twins) { return fleet.twin_rows(twins); },
       writer_options);
   writer.start();
 

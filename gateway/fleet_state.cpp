@@ -1,7 +1,5 @@
 #include "gateway/fleet_state.h"
 
-#include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "protocols/wm_json.h"
@@ -32,51 +30,9 @@ std::map<protocols::FaultCode, devices::FaultState> decode_faults(const std::str
   return out;
 }
 
-}  // namespace
-
-FleetState::FleetState(devices::Inventory inventory) : inventory_(std::move(inventory)) {
-  for (const auto& [id, device] : inventory_.devices()) twins_.emplace(id, devices::Twin(id));
-}
-
-std::optional<DeviceRoute> FleetState::route(std::string_view device_id) const {
-  std::shared_lock lock(mu_);
-  const auto* d = inventory_.device(device_id);
-  if (d == nullptr) return std::nullopt;
-  return DeviceRoute{d->site, d->protocol};
-}
-
-void FleetState::apply(const std::string& device_id, const protocols::Telemetry& t) {
-  std::unique_lock lock(mu_);
-  auto it = twins_.find(device_id);
-  if (it != twins_.end()) it->second.apply(t);
-}
-
-void FleetState::apply(const std::string& device_id, const protocols::Status& s) {
-  std::unique_lock lock(mu_);
-  auto it = twins_.find(device_id);
-  if (it != twins_.end()) it->second.apply(s);
-}
-
-void FleetState::saw_message(const std::string& device_id, std::int64_t ts_ms) {
-  std::unique_lock lock(mu_);
-  auto it = twins_.find(device_id);
-  if (it != twins_.end()) it->second.saw_message(ts_ms);
-}
-
-void FleetState::apply_fault(const std::string& device_id, const protocols::Fault& fault,
-                             std::int64_t ts_ms) {
-  std::unique_lock lock(mu_);
-  auto it = twins_.find(device_id);
-  if (it != twins_.end()) it->second.apply_fault(fault, ts_ms);
-}
-
-std::optional<TwinRow> FleetState::twin_row(const std::string& device_id) const {
-  std::shared_lock lock(mu_);
-  auto it = twins_.find(device_id);
-  if (it == twins_.end()) return std::nullopt;
-  const auto& twin = it->second;
+TwinRow to_row(const devices::Twin& twin) {
   TwinRow row;
-  row.device_id = device_id;
+  row.device_id = twin.device_id();
   if (twin.telemetry()) row.telemetry_json = protocols::encode_telemetry(*twin.telemetry());
   row.last_seen_ms = twin.last_seen_ms();
   row.online = twin.online();
@@ -86,35 +42,100 @@ std::optional<TwinRow> FleetState::twin_row(const std::string& device_id) const 
   return row;
 }
 
+}  // namespace
+
+FleetState::FleetState(devices::Inventory inventory) : inventory_(std::move(inventory)) {
+  add_twins_locked();
+}
+
+void FleetState::add_twins_locked() {
+  for (const auto& [id, device] : inventory_.devices()) {
+    if (index_.try_emplace(id, static_cast<TwinIndex>(twins_.size())).second) {
+      twins_.emplace_back(id);
+    }
+  }
+}
+
+std::optional<DeviceRoute> FleetState::route(std::string_view device_id) const {
+  std::lock_guard lock(mu_);
+  const auto* d = inventory_.device(device_id);
+  if (d == nullptr) return std::nullopt;
+  return DeviceRoute{d->site, d->protocol, index_.at(d->id)};
+}
+
+void FleetState::apply(TwinIndex twin, const protocols::Telemetry& t) {
+  std::lock_guard lock(mu_);
+  twins_[twin].apply(t);
+}
+
+void FleetState::apply(TwinIndex twin, const protocols::Status& s) {
+  std::lock_guard lock(mu_);
+  twins_[twin].apply(s);
+}
+
+void FleetState::saw_message(TwinIndex twin, std::int64_t ts_ms) {
+  std::lock_guard lock(mu_);
+  twins_[twin].saw_message(ts_ms);
+}
+
+void FleetState::apply_fault(TwinIndex twin, const protocols::Fault& fault, std::int64_t ts_ms) {
+  std::lock_guard lock(mu_);
+  twins_[twin].apply_fault(fault, ts_ms);
+}
+
+std::vector<TwinRow> FleetState::twin_rows(const std::vector<TwinIndex>& indices) const {
+  std::vector<devices::Twin> copies;
+  copies.reserve(indices.size());
+  {
+    std::lock_guard lock(mu_);
+    for (TwinIndex i : indices) copies.push_back(twins_[i]);
+  }
+  std::vector<TwinRow> rows;
+  rows.reserve(copies.size());
+  for (const auto& twin : copies) rows.push_back(to_row(twin));
+  return rows;
+}
+
+std::optional<TwinRow> FleetState::twin_row(const std::string& device_id) const {
+  std::optional<devices::Twin> copy;
+  {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(device_id);
+    if (it == index_.end()) return std::nullopt;
+    copy = twins_[it->second];
+  }
+  return to_row(*copy);
+}
+
 void FleetState::restore(const std::vector<TwinRow>& rows) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   for (const auto& row : rows) {
-    auto it = twins_.find(row.device_id);
-    if (it == twins_.end()) continue;
+    auto it = index_.find(row.device_id);
+    if (it == index_.end()) continue;
     std::optional<protocols::Telemetry> telemetry;
     if (row.telemetry_json) {
       auto decoded = protocols::decode_telemetry(*row.telemetry_json);
       if (decoded.ok()) telemetry = decoded.value();
     }
-    it->second.restore(telemetry, row.last_seen_ms, row.online, row.status_ts_ms,
-                       row.status_online);
-    if (row.faults_json) it->second.restore_faults(decode_faults(*row.faults_json));
+    auto& twin = twins_[it->second];
+    twin.restore(telemetry, row.last_seen_ms, row.online, row.status_ts_ms, row.status_online);
+    if (row.faults_json) twin.restore_faults(decode_faults(*row.faults_json));
   }
 }
 
 Result<std::string> FleetState::merge_inventory(const devices::Inventory& update) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   auto merged = inventory_.merge(update);
   if (!merged.ok()) return merged.error();
-  for (const auto& [id, device] : inventory_.devices()) twins_.try_emplace(id, devices::Twin(id));
+  add_twins_locked();
+  inventory_version_.fetch_add(1, std::memory_order_acq_rel);
   return inventory_.to_json();
 }
 
 void FleetState::read(
-    const std::function<void(const devices::Inventory&,
-                             const std::unordered_map<std::string, devices::Twin>&)>& fn) const {
-  std::shared_lock lock(mu_);
-  fn(inventory_, twins_);
+    const std::function<void(const devices::Inventory&, const TwinView&)>& fn) const {
+  std::lock_guard lock(mu_);
+  fn(inventory_, TwinView(index_, twins_));
 }
 
 }  // namespace wm::gateway

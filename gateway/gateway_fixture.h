@@ -16,7 +16,8 @@ class GatewayFixture {
   GatewayFixture()
       : store(dir.file("gateway.db")),
         fleet(test_inventory()),
-        writer(store, metrics, clock, [this](const std::string& id) { return fleet.twin_row(id); }),
+        writer(store, metrics, clock,
+               [this](const std::vector<TwinIndex>& twins) { return fleet.twin_rows(twins); }),
         intake(fleet, writer, metrics, clock),
         auth(store),
         api(fleet, store, writer, metrics, auth, clock) {

@@ -35,8 +35,8 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
   metrics_.received(kind);
   if (t.kind == protocols::TopicKind::kCmd) return;  // our own commands to machines
 
-  auto route = fleet_.route(t.device_id);
-  if (!route) {
+  const DeviceRoute* route = this->route(t.device_id);
+  if (route == nullptr) {
     quarantine(topic, payload, "unknown_device",
                "device " + t.device_id + " is not in the inventory; add it with POST /api/v1/inventory",
                t.device_id);
@@ -65,9 +65,8 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
         quarantine(topic, payload, decoded.error().code, decoded.error().to_string(), t.device_id);
         return;
       }
-      fleet_.apply(t.device_id, decoded.value());
-      writer_.add_telemetry(TelemetryRow{t.device_id, std::move(decoded).value(), now});
-      writer_.twin_changed(t.device_id);
+      fleet_.apply(route->twin, decoded.value());
+      writer_.add_telemetry(TelemetryRow{t.device_id, std::move(decoded).value(), now}, route->twin);
       break;
     }
     case protocols::TopicKind::kEvent: {
@@ -83,11 +82,11 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
         return;
       }
       if (const auto* fault = std::get_if<protocols::Fault>(&event.body)) {
-        fleet_.apply_fault(t.device_id, *fault, event.ts_ms);
+        fleet_.apply_fault(route->twin, *fault, event.ts_ms);
       } else {
-        fleet_.saw_message(t.device_id, event.ts_ms);
+        fleet_.saw_message(route->twin, event.ts_ms);
       }
-      writer_.twin_changed(t.device_id);
+      writer_.twin_changed(route->twin);
       break;
     }
     case protocols::TopicKind::kStatus: {
@@ -96,14 +95,27 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
         quarantine(topic, payload, decoded.error().code, decoded.error().to_string(), t.device_id);
         return;
       }
-      fleet_.apply(t.device_id, decoded.value());
-      writer_.twin_changed(t.device_id);
+      fleet_.apply(route->twin, decoded.value());
+      writer_.twin_changed(route->twin);
       break;
     }
     case protocols::TopicKind::kCmd:
       return;
   }
   metrics_.decoded(kind);
+}
+
+const DeviceRoute* Intake::route(const std::string& device_id) {
+  const std::uint64_t version = fleet_.inventory_version();
+  if (version != routes_version_) {
+    routes_.clear();
+    routes_version_ = version;
+  }
+  auto it = routes_.find(device_id);
+  if (it != routes_.end()) return &it->second;
+  auto found = fleet_.route(device_id);
+  if (!found) return nullptr;
+  return &routes_.emplace(device_id, std::move(*found)).first->second;
 }
 
 void Intake::quarantine(std::string_view topic, std::string_view payload, std::string reason,

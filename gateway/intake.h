@@ -8,7 +8,10 @@
 // is durable, so the broker's QoS 1 acknowledgement follows the commit.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "gateway/clock.h"
 #include "gateway/fleet_state.h"
@@ -28,11 +31,17 @@ class Intake {
  private:
   void quarantine(std::string_view topic, std::string_view payload, std::string reason,
                   std::string detail, std::string device_id);
+  // The machine's route, from a cache private to the intake thread (no lock per
+  // message); the cache is dropped whenever the inventory changes. Unknown ids are not
+  // cached, so a flood of invented ids cannot grow it.
+  const DeviceRoute* route(const std::string& device_id);
 
   FleetState& fleet_;
   StoreWriter& writer_;
   Metrics& metrics_;
   const Clock& clock_;
+  std::unordered_map<std::string, DeviceRoute> routes_;
+  std::uint64_t routes_version_ = 0;
 };
 
 }  // namespace wm::gateway

@@ -6,6 +6,8 @@
 
 namespace wm::gateway {
 
+using Clock_ = std::chrono::steady_clock;
+
 StoreWriter::StoreWriter(Store& store, Metrics& metrics, const Clock& clock, TwinSource twins,
                          StoreWriterOptions options)
     : store_(store),
@@ -28,26 +30,37 @@ void StoreWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void StoreWriter::add_telemetry(TelemetryRow row) {
+void StoreWriter::mark_twin_locked(TwinIndex twin) {
+  if (twin >= twin_is_dirty_.size()) twin_is_dirty_.resize(twin + 1024, false);
+  if (!twin_is_dirty_[twin]) {
+    twin_is_dirty_[twin] = true;
+    dirty_twins_.push_back(twin);
+  }
+}
+
+void StoreWriter::add_telemetry(TelemetryRow row, TwinIndex twin) {
   std::unique_lock lock(mu_);
-  space_.wait(lock, [this] { return telemetry_.size() < options_.max_queued_rows || stopping_; });
-  if (telemetry_.empty() && quarantine_.empty()) first_queued_ = std::chrono::steady_clock::now();
+  if (telemetry_.size() >= options_.max_queued_rows) {
+    space_.wait(lock, [this] { return telemetry_.size() < options_.max_queued_rows || stopping_; });
+  }
+  if (telemetry_.empty() && quarantine_.empty()) first_queued_ = Clock_::now();
+  mark_twin_locked(twin);
   telemetry_.push_back(std::move(row));
   ++enqueued_gen_;
-  if (telemetry_.size() >= options_.max_batch_rows) wake_.notify_one();
+  if (telemetry_.size() == options_.max_batch_rows) wake_.notify_one();
 }
 
 void StoreWriter::add_quarantine(QuarantineRow row) {
   std::unique_lock lock(mu_);
   space_.wait(lock, [this] { return quarantine_.size() < options_.max_queued_rows || stopping_; });
-  if (telemetry_.empty() && quarantine_.empty()) first_queued_ = std::chrono::steady_clock::now();
+  if (telemetry_.empty() && quarantine_.empty()) first_queued_ = Clock_::now();
   quarantine_.push_back(std::move(row));
   ++enqueued_gen_;
 }
 
-void StoreWriter::twin_changed(const std::string& device_id) {
+void StoreWriter::twin_changed(TwinIndex twin) {
   std::lock_guard lock(mu_);
-  dirty_twins_.insert(device_id);
+  mark_twin_locked(twin);
   ++enqueued_gen_;
 }
 
@@ -77,7 +90,7 @@ void StoreWriter::run_exclusive(std::function<void(Store&)> fn) {
 
 void StoreWriter::flush() {
   std::unique_lock lock(mu_);
-  std::uint64_t target = enqueued_gen_;
+  const std::uint64_t target = enqueued_gen_;
   ++flush_requests_;
   wake_.notify_one();
   space_.wait(lock, [&] { return committed_gen_ >= target || (stopping_ && !thread_.joinable()); });
@@ -92,7 +105,7 @@ bool StoreWriter::has_work_locked() const {
 bool StoreWriter::twins_due_locked() const {
   return !dirty_twins_.empty() &&
          (stopping_ || flush_requests_ > 0 ||
-          std::chrono::steady_clock::now() - last_twin_flush_ >= options_.twin_flush_interval);
+          Clock_::now() - last_twin_flush_ >= options_.twin_flush_interval);
 }
 
 bool StoreWriter::batch_ready_locked() const {
@@ -100,14 +113,29 @@ bool StoreWriter::batch_ready_locked() const {
   if ((stopping_ || flush_requests_ > 0) && has_work_locked()) return true;
   const std::size_t rows = telemetry_.size() + quarantine_.size();
   if (rows >= options_.max_batch_rows) return true;
-  if (rows > 0 && std::chrono::steady_clock::now() - first_queued_ >= options_.flush_interval) {
-    return true;
-  }
+  if (rows > 0 && Clock_::now() - first_queued_ >= options_.flush_interval) return true;
   return twins_due_locked();
 }
 
+StoreWriter::Taken StoreWriter::take_locked() {
+  Taken t;
+  t.exclusive.swap(exclusive_);
+  t.events.swap(events_);
+  t.telemetry.swap(telemetry_);
+  t.quarantine.swap(quarantine_);
+  telemetry_.reserve(std::min(t.telemetry.capacity(), options_.max_queued_rows));
+  if (twins_due_locked()) {
+    t.twins.swap(dirty_twins_);
+    for (TwinIndex i : t.twins) twin_is_dirty_[i] = false;
+    last_twin_flush_ = Clock_::now();
+  }
+  // Everything enqueued so far is in `t` unless twins were left for later.
+  t.generation = dirty_twins_.empty() ? enqueued_gen_ : committed_gen_;
+  return t;
+}
+
 void StoreWriter::loop() {
-  auto next_retention = std::chrono::steady_clock::now();
+  auto next_retention = Clock_::now();
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait_for(lock, options_.flush_interval, [this] {
@@ -115,50 +143,24 @@ void StoreWriter::loop() {
     });
     if (stopping_ && !has_work_locked()) break;
     if (!batch_ready_locked()) continue;
-
-    auto exclusive = std::move(exclusive_);
-    exclusive_.clear();
-    WriteBatch batch;
-    std::size_t take = std::min(telemetry_.size(), options_.max_batch_rows);
-    batch.telemetry.assign(std::make_move_iterator(telemetry_.begin()),
-                           std::make_move_iterator(telemetry_.begin() + static_cast<long>(take)));
-    telemetry_.erase(telemetry_.begin(), telemetry_.begin() + static_cast<long>(take));
-    batch.quarantine = std::move(quarantine_);
-    quarantine_.clear();
-    std::vector<std::string> dirty;
-    if (twins_due_locked()) {
-      dirty.assign(dirty_twins_.begin(), dirty_twins_.end());
-      dirty_twins_.clear();
-      last_twin_flush_ = std::chrono::steady_clock::now();
-    }
-    std::vector<PendingEvent*> events = std::move(events_);
-    events_.clear();
-    const bool drained = telemetry_.empty() && dirty_twins_.empty();
-    const std::uint64_t gen = drained ? enqueued_gen_ : committed_gen_;
-    if (!telemetry_.empty()) first_queued_ = std::chrono::steady_clock::now();
-    metrics_.set_store_queue_depth(static_cast<std::int64_t>(telemetry_.size()));
+    Taken taken = take_locked();
+    metrics_.set_store_queue_depth(0);
     lock.unlock();
     space_.notify_all();
 
-    for (auto& task : exclusive) task();
-    for (auto* e : events) batch.events.push_back(e->row);
-    for (const auto& id : dirty) {
-      if (auto row = twins_(id)) batch.twins.push_back(std::move(*row));
-    }
-    if (!batch.empty()) write_with_retry(batch, events);
-
-    if (std::chrono::steady_clock::now() >= next_retention) {
+    write(taken);
+    if (Clock_::now() >= next_retention) {
       try {
         auto deleted = store_.apply_retention(options_.retention, clock_.now_ms());
         if (deleted > 0) spdlog::info("retention: deleted {} rows", deleted);
       } catch (const SqliteError& e) {
         spdlog::warn("retention failed: {}", e.what());
       }
-      next_retention = std::chrono::steady_clock::now() + options_.retention_interval;
+      next_retention = Clock_::now() + options_.retention_interval;
     }
 
     lock.lock();
-    committed_gen_ = std::max(committed_gen_, gen);
+    committed_gen_ = std::max(committed_gen_, taken.generation);
     space_.notify_all();
   }
   // Anything still waiting could not be written.
@@ -168,13 +170,42 @@ void StoreWriter::loop() {
   space_.notify_all();
 }
 
-void StoreWriter::write_with_retry(WriteBatch& batch, std::vector<PendingEvent*>& events) {
+void StoreWriter::write(Taken& taken) {
+  for (auto& task : taken.exclusive) task();
+  // Events first and on their own: their callers are waiting.
+  if (!taken.events.empty()) {
+    WriteBatch batch;
+    for (auto* e : taken.events) batch.events.push_back(e->row);
+    write_with_retry(batch, taken.events);
+  }
+  std::vector<TwinRow> twins = taken.twins.empty() ? std::vector<TwinRow>{} : twins_(taken.twins);
+  std::size_t t = 0, tw = 0;
+  bool quarantine_done = taken.quarantine.empty();
+  while (t < taken.telemetry.size() || tw < twins.size() || !quarantine_done) {
+    WriteBatch batch;
+    const std::size_t n = std::min(options_.max_batch_rows, taken.telemetry.size() - t);
+    batch.telemetry.assign(std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t)),
+                           std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t + n)));
+    t += n;
+    const std::size_t m = std::min(options_.max_batch_rows - n, twins.size() - tw);
+    batch.twins.assign(std::make_move_iterator(twins.begin() + static_cast<long>(tw)),
+                       std::make_move_iterator(twins.begin() + static_cast<long>(tw + m)));
+    tw += m;
+    if (!quarantine_done) {
+      batch.quarantine = std::move(taken.quarantine);
+      quarantine_done = true;
+    }
+    write_with_retry(batch, {});
+  }
+}
+
+void StoreWriter::write_with_retry(WriteBatch& batch, const std::vector<PendingEvent*>& events) {
   auto backoff = std::chrono::milliseconds(50);
   for (;;) {
-    auto started = std::chrono::steady_clock::now();
+    const auto started = Clock_::now();
     try {
       auto inserted = store_.write_batch(batch);
-      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      const std::chrono::duration<double> took = Clock_::now() - started;
       metrics_.store_batch(batch.telemetry.size() + batch.events.size() + batch.quarantine.size() +
                                batch.twins.size(),
                            took.count());
@@ -183,7 +214,8 @@ void StoreWriter::write_with_retry(WriteBatch& batch, std::vector<PendingEvent*>
     } catch (const SqliteError& e) {
       metrics_.store_error();
       spdlog::error("store write of {} rows failed ({}); retrying in {} ms",
-                    batch.telemetry.size() + batch.events.size(), e.what(), backoff.count());
+                    batch.telemetry.size() + batch.events.size() + batch.quarantine.size(),
+                    e.what(), backoff.count());
       bool stopping;
       {
         std::lock_guard lock(mu_);
@@ -193,6 +225,7 @@ void StoreWriter::write_with_retry(WriteBatch& batch, std::vector<PendingEvent*>
         for (auto* ev : events) {
           ev->done.set_exception(std::make_exception_ptr(StoreUnavailable(e.what())));
         }
+        if (events.empty()) spdlog::critical("giving up on {} rows at shutdown", batch.telemetry.size());
         return;
       }
       std::this_thread::sleep_for(backoff);

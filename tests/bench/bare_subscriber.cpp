@@ -4,6 +4,7 @@
 // Prints one line: "received N messages in T s (R msg/s)", timed from the first message
 // to the last.
 #include <mqtt/async_client.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -70,7 +71,12 @@ int main(int argc, char** argv) {
   client.disconnect()->wait();
   const std::uint64_t n = counter.count();
   const double secs = std::chrono::duration<double>(counter.last_ - counter.first_).count();
-  std::printf("received %llu messages in %.3f s (%.0f msg/s)\n",
-              static_cast<unsigned long long>(n), secs, secs > 0 ? static_cast<double>(n) / secs : 0.0);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf("received %llu messages in %.3f s (%.0f msg/s) using %.3f s of CPU\n",
+              static_cast<unsigned long long>(n), secs, secs > 0 ? static_cast<double>(n) / secs : 0.0,
+              cpu);
   return n == expect ? 0 : 1;
 }

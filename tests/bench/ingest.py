@@ -80,7 +80,7 @@ def run_bare(build, uri, inventory, count, qos):
     sub.wait(timeout=120)
     # "received N messages in T s (R msg/s)"
     parts = line.split()
-    return int(parts[1]), float(parts[4]), pub
+    return int(parts[1]), float(parts[4]), pub, float(parts[9])
 
 
 def run_gateway(build, uri, inventory, count, qos, work):
@@ -121,6 +121,9 @@ def run_gateway(build, uri, inventory, count, qos, work):
     t.join()
     m = metrics(http)
     rss_kb = 0
+    with open(f"/proc/{gw.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     with open(f"/proc/{gw.pid}/status") as f:
         for line in f:
             if line.startswith("VmHWM:"):
@@ -128,11 +131,12 @@ def run_gateway(build, uri, inventory, count, qos, work):
     gw.send_signal(signal.SIGTERM)
     gw.wait(timeout=30)
     if len(samples) < 2:
-        return int(last), 0.0, result.get("pub", ""), m, rss_kb
+        return int(last), 0.0, result.get("pub", ""), m, rss_kb, cpu
     # From the first observed sample to the last: the first poll already holds messages
     # received before it, so count only what arrived between the two.
     (t0, n0), (t1, n1) = samples[0], samples[-1]
-    return int(n1), (t1 - t0) * (n1 / (n1 - n0)) if n1 > n0 else 0.0, result.get("pub", ""), m, rss_kb
+    secs = (t1 - t0) * (n1 / (n1 - n0)) if n1 > n0 else 0.0
+    return int(n1), secs, result.get("pub", ""), m, rss_kb, cpu
 
 
 def main():
@@ -156,16 +160,17 @@ def main():
     bare_rates, gw_rates, ratios = [], [], []
     try:
         for run in range(a.runs):
-            n, secs, pub = run_bare(a.build, uri, inventory, a.messages, a.qos)
+            n, secs, pub, cpu = run_bare(a.build, uri, inventory, a.messages, a.qos)
             bare = n / secs if secs > 0 else 0
-            print(f"  run {run + 1} bare subscriber: {n} msgs in {secs:.2f} s = {bare:,.0f} msg/s"
-                  f"   [publisher: {pub}]")
-            n2, secs2, pub2, m, rss = run_gateway(a.build, uri, inventory, a.messages, a.qos, work)
+            print(f"  run {run + 1} bare subscriber: {n} msgs in {secs:.2f} s = {bare:,.0f} msg/s, "
+                  f"{cpu / max(n, 1) * 1e6:.1f} us CPU/msg   [publisher: {pub}]")
+            n2, secs2, pub2, m, rss, cpu2 = run_gateway(a.build, uri, inventory, a.messages, a.qos,
+                                                        work)
             gw = n2 / secs2 if secs2 > 0 else 0
             batches = m.get("wm_store_batch_rows_count", 0)
             rows = m.get("wm_store_batch_rows_sum", 0)
-            print(f"  run {run + 1} gateway:         {n2} msgs in {secs2:.2f} s = {gw:,.0f} msg/s"
-                  f"   [publisher: {pub2}]")
+            print(f"  run {run + 1} gateway:         {n2} msgs in {secs2:.2f} s = {gw:,.0f} msg/s, "
+                  f"{cpu2 / max(n2, 1) * 1e6:.1f} us CPU/msg   [publisher: {pub2}]")
             print(f"      store: {int(batches)} transactions, {rows / max(batches, 1):,.0f} rows each, "
                   f"{m.get('wm_store_batch_seconds_sum', 0) / max(batches, 1) * 1000:.1f} ms each; "
                   f"quarantined {sum(v for k, v in m.items() if k.startswith('wm_messages_quarantined_total'))}; "
