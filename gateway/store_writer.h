@@ -41,7 +41,7 @@ struct StoreWriterOptions {
   // Twins change with every message but only their newest state matters: they are
   // written at most this often (telemetry rows are never held back more than
   // flush_interval).
-  std::chrono::milliseconds twin_flush_interval{1000};
+  std::chrono::milliseconds twin_flush_interval{5000};
   std::size_t max_queued_rows = 200000;  // producers wait beyond this (back-pressure)
   std::chrono::milliseconds retention_interval{60000};
   RetentionPolicy retention;

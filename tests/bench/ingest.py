@@ -52,6 +52,7 @@ def metrics(port):
 
 
 def start_broker(root, work):
+    """Mosquitto with the project's configuration on a free loopback port."""
     port = free_port()
     conf = open(os.path.join(root, "deploy", "mosquitto.conf.in")).read()
     conf = conf.replace("@PORT@", str(port)).replace("@DATA_DIR@", work)
@@ -150,16 +151,20 @@ def main():
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="wm-bench-")
-    broker, port = start_broker(a.root, work)
-    uri = f"tcp://127.0.0.1:{port}"
     inventory = os.path.join(work, "inventory.json")
     subprocess.run([f"{a.build}/simulator/wm-sim", "inventory", "--devices", str(a.devices),
                     "--seed", "1", "--out", inventory], check=True, stdout=subprocess.DEVNULL)
     print(f"ingest benchmark: {a.messages} telemetry messages from {a.devices} machines, "
           f"QoS {a.qos}, {a.runs} run(s), {os.cpu_count()} cores")
     bare_rates, gw_rates, ratios = [], [], []
+    broker = None
     try:
         for run in range(a.runs):
+            # A fresh broker per run: no session or queue of an earlier run weighs on it.
+            broker_dir = os.path.join(work, f"broker-{run}")
+            os.mkdir(broker_dir)
+            broker, port = start_broker(a.root, broker_dir)
+            uri = f"tcp://127.0.0.1:{port}"
             n, secs, pub, cpu = run_bare(a.build, uri, inventory, a.messages, a.qos)
             bare = n / secs if secs > 0 else 0
             print(f"  run {run + 1} bare subscriber: {n} msgs in {secs:.2f} s = {bare:,.0f} msg/s, "
@@ -178,9 +183,13 @@ def main():
             bare_rates.append(bare)
             gw_rates.append(gw)
             ratios.append(gw / bare if bare else 0)
+            broker.send_signal(signal.SIGTERM)
+            broker.wait(timeout=30)
+            broker = None
     finally:
-        broker.send_signal(signal.SIGTERM)
-        broker.wait(timeout=30)
+        if broker is not None:
+            broker.send_signal(signal.SIGTERM)
+            broker.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
 
     def fmt(xs, f="{:,.0f}"):
