@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/harness.h"
@@ -202,6 +203,27 @@ TEST_F(GatewayIntegrationTest, EventsSentWhileTheGatewayIsDownArriveAfterItsRest
   publish("wm/v1/s-002/wm-0002/event", dispense);
   start_gateway();
   EXPECT_TRUE(wait_until([&] { return stored_events("wm-0002") == 1; }));
+}
+
+TEST_F(GatewayIntegrationTest, AGatewayKilledMidStreamLosesAndDoublesNoDispense) {
+  // Dispenses go out at QoS 1 while the gateway is killed with SIGKILL and started again.
+  // Every txn must be stored exactly once: acknowledged ones were durable before the ack,
+  // unacknowledged ones are redelivered by the broker to the persistent session.
+  constexpr int kCount = 400;
+  std::thread sender([this] {
+    for (int i = 0; i < kCount; ++i) {
+      json d = {{"ts", kTs + i}, {"seq", 1000 + i}, {"type", "dispense"},
+                {"txn", "t-kill-" + std::to_string(i)}, {"card", "c-1"}, {"charged_fen", 30},
+                {"requested_ml", 300}, {"dispensed_ml", 300}};
+      publish("wm/v1/s-001/wm-0001/event", d.dump());
+    }
+  });
+  ASSERT_TRUE(wait_until([&] { return stored_events("wm-0001") >= kCount / 4; }));
+  gateway_->stop(SIGKILL);
+  start_gateway();
+  sender.join();
+  EXPECT_TRUE(wait_until([&] { return stored_events("wm-0001") == kCount; }, std::chrono::seconds(30)))
+      << stored_events("wm-0001");
 }
 
 }  // namespace
