@@ -1,0 +1,88 @@
+// FleetSimulation: plays every machine of a Fleet in event time and hands each message
+// a machine would publish to a MessageSink, in timestamp order.
+//
+// Each machine reads its sensors every telemetry interval (with its own phase, so the
+// fleet does not report in lock-step) and sells water to customers who arrive as a
+// Poisson process whose rate follows the site kind's usage curve (sampled by thinning).
+// The run is a pure function of the fleet, the seed and the start time: how the caller
+// slices advance_to() calls does not change a single message. No I/O, no clock; the
+// sink decides what "publish" means. Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "protocols/topic.h"
+#include "simulator/fleet.h"
+#include "simulator/simulated_machine.h"
+
+namespace wm::sim {
+
+// A wm-json-v1 payload for the topic `kind` of machine `machine` (an index into the
+// fleet's machines). Delivery QoS and retention follow the topic kind (PROTOCOLS.md).
+struct OutgoingMessage {
+  std::size_t machine = 0;
+  protocols::TopicKind kind = protocols::TopicKind::kTelemetry;
+  std::string payload;
+};
+
+// Where a simulation's messages go: a broker adapter in wm-sim, a vector in tests.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void deliver(OutgoingMessage message) = 0;
+};
+
+struct SimulationOptions {
+  std::uint64_t seed = 1;
+  std::int64_t start_ms = 0;
+  std::int64_t telemetry_interval_ms = 60'000;
+};
+
+class FleetSimulation {
+ public:
+  FleetSimulation(const Fleet& fleet, const SimulationOptions& options);
+
+  std::size_t machine_count() const { return machines_.size(); }
+  SimulatedMachine& machine(std::size_t index) { return machines_[index]; }
+
+  // One retained status message per machine: {"ts":ts_ms,"online":online}.
+  void publish_statuses(bool online, std::int64_t ts_ms, MessageSink& sink) const;
+
+  // Delivers, in event-time order, the messages due at or before `until_ms`, at most
+  // `max_messages` of them (so a caller can stay responsive). Returns how many.
+  std::size_t advance_to(std::int64_t until_ms, MessageSink& sink,
+                         std::size_t max_messages = SIZE_MAX);
+
+  // Event time of the next action (a telemetry reading, a dispense starting or ending).
+  std::int64_t next_due_ms() const;
+
+ private:
+  enum class Action : unsigned char { kTelemetry, kDispenseStart, kDispenseEnd };
+  struct Due {
+    std::int64_t at_ms;
+    std::size_t machine;
+    Action action;
+    // Ties break on machine then action, so the order never depends on the heap.
+    bool operator>(const Due& o) const {
+      if (at_ms != o.at_ms) return at_ms > o.at_ms;
+      if (machine != o.machine) return machine > o.machine;
+      return action > o.action;
+    }
+  };
+
+  // When the next customer taps a card at machine `index`, at or after `from_ms`.
+  std::int64_t next_customer_ms(std::size_t index, std::int64_t from_ms);
+
+  std::vector<SimulatedMachine> machines_;
+  std::vector<SiteKind> kinds_;
+  std::vector<int> utc_offsets_;
+  std::int64_t interval_ms_;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+};
+
+}  // namespace wm::sim

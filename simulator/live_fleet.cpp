@@ -1,0 +1,208 @@
+#include "simulator/live_fleet.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+#include "protocols/wm_json.h"
+#include "simulator/bounded_publisher.h"
+#include "simulator/fleet_simulation.h"
+#include "simulator/machine_topics.h"
+#include "simulator/shutdown_signal.h"
+#include "simulator/sim_time.h"
+
+// One connection for the whole fleet.
+//
+// A real machine holds its own MQTT connection, with a will of {"online":false} on its
+// status topic. Thousands of simulated machines as thousands of Paho clients would cost
+// threads, sockets and slow connects (a second client in a process can take ~2 s,
+// TOOLCHAIN trap 7), so the simulator multiplexes every machine over one client. A will
+// belongs to a connection, so the machines cannot have one each: instead each machine's
+// retained status is published online at start and offline at a clean shutdown, and the
+// connection's own will is set on the simulator's status topic `wm-sim/{client_id}/status`.
+// If the simulator dies without a clean shutdown, the machines' retained statuses stay
+// "online" and only that topic says otherwise; the gateway then finds the machines by
+// their silence (heartbeat timeout), as it would for a machine whose will never fired.
+// The will's payload is fixed at connect time, so its "ts" is the event time the run
+// started at. After an automatic reconnect every status is published online again.
+
+namespace wm::sim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kSliceMessages = 512;  // between checks for a stop request
+constexpr auto kMaxIdleWait = std::chrono::milliseconds(200);
+constexpr auto kShutdownBudget = std::chrono::seconds(15);
+constexpr auto kProgressEvery = std::chrono::seconds(10);
+
+// Publishes the simulation's messages; QoS and retention follow PROTOCOLS.md section 1.
+class BrokerSink : public MessageSink {
+ public:
+  BrokerSink(BoundedPublisher& publisher, const MachineTopics& topics, int qos_telemetry)
+      : publisher_(publisher), topics_(topics), qos_telemetry_(qos_telemetry) {}
+
+  void deliver(OutgoingMessage message) override {
+    if (error_) return;  // already failing: the caller stops at the end of the slice
+    const bool telemetry = message.kind == protocols::TopicKind::kTelemetry;
+    const bool status = message.kind == protocols::TopicKind::kStatus;
+    Status sent = publisher_.publish(topics_.topic(message.machine, message.kind), message.payload,
+                                     telemetry ? qos_telemetry_ : 1, status, deadline_);
+    if (!sent.ok()) {
+      error_ = sent.error();
+      return;
+    }
+    if (telemetry) ++telemetry_published_;
+    if (message.kind == protocols::TopicKind::kEvent) ++events_published_;
+  }
+
+  std::uint64_t telemetry_published() const { return telemetry_published_; }
+  std::uint64_t events_published() const { return events_published_; }
+
+  const std::optional<Error>& error() const { return error_; }
+  void set_deadline(BoundedPublisher::Deadline deadline) { deadline_ = deadline; }
+  void clear_error() { error_.reset(); }
+
+ private:
+  BoundedPublisher& publisher_;
+  const MachineTopics& topics_;
+  int qos_telemetry_;
+  BoundedPublisher::Deadline deadline_ = BoundedPublisher::kNoDeadline;
+  std::optional<Error> error_;
+  std::uint64_t telemetry_published_ = 0;
+  std::uint64_t events_published_ = 0;
+};
+
+Status publish_simulator_status(BoundedPublisher& publisher, const std::string& topic,
+                                std::int64_t ts_ms, bool online,
+                                BoundedPublisher::Deadline deadline) {
+  return publisher.publish(topic, protocols::encode_status(protocols::Status{ts_ms, online}), 1,
+                           true, deadline);
+}
+
+// Publishes the offline statuses, flushes and disconnects within kShutdownBudget.
+bool shut_down(BoundedPublisher& publisher, BrokerSink& sink, const FleetSimulation& simulation,
+               const std::string& status_topic, std::int64_t ts_ms) {
+  const auto deadline = Clock::now() + kShutdownBudget;
+  sink.clear_error();
+  sink.set_deadline(deadline);
+  simulation.publish_statuses(false, ts_ms, sink);
+  bool clean = !sink.error().has_value();
+  if (!clean) spdlog::error("could not publish offline statuses: {}", sink.error()->to_string());
+  if (auto s = publish_simulator_status(publisher, status_topic, ts_ms, false, deadline); !s.ok()) {
+    clean = false;
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (!publisher.flush(std::max(left, std::chrono::milliseconds(1)))) {
+    spdlog::error("messages still unconfirmed at shutdown");
+    clean = false;
+  }
+  if (auto s = publisher.disconnect(std::chrono::seconds(5)); !s.ok()) {
+    spdlog::error("{}", s.error().to_string());
+    clean = false;
+  }
+  return clean;
+}
+
+}  // namespace
+
+int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
+  ShutdownSignal signals;  // before the Paho client starts its threads
+  const std::string status_topic = "wm-sim/" + options.client_id + "/status";
+
+  PublisherOptions publisher_options;
+  publisher_options.server_uri = options.mqtt_uri;
+  publisher_options.client_id = options.client_id;
+  publisher_options.window = options.window;
+  publisher_options.auto_reconnect = true;
+  publisher_options.will = {status_topic,
+                            protocols::encode_status(protocols::Status{options.start_ms, false})};
+  auto connected = BoundedPublisher::connect(publisher_options, std::chrono::seconds(10));
+  if (!connected.ok()) {
+    spdlog::error("{}", connected.error().to_string());
+    return 1;
+  }
+  BoundedPublisher& publisher = **connected;
+  signals.on_signal([&publisher](int) { publisher.cancel(); });
+
+  FleetSimulation simulation(
+      fleet, SimulationOptions{options.seed, options.start_ms, options.telemetry_interval_ms});
+  const MachineTopics topics(fleet);
+  BrokerSink sink(publisher, topics, options.qos_telemetry);
+  spdlog::info(
+      "playing {} machines on {} sites from {} at {}x ({} machines of other protocols "
+      "skipped)",
+      fleet.machines.size(), fleet.sites.size(), format_iso8601_ms(options.start_ms), options.speed,
+      fleet.skipped_machines);
+
+  if (auto s = publish_simulator_status(publisher, status_topic, options.start_ms, true,
+                                        BoundedPublisher::kNoDeadline);
+      !s.ok()) {
+    spdlog::error("{}", s.error().to_string());
+  }
+  simulation.publish_statuses(true, options.start_ms, sink);
+
+  const auto wall_start = Clock::now();
+  const auto event_time_at = [&](Clock::time_point wall) {
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(wall - wall_start).count();
+    return options.start_ms + static_cast<std::int64_t>(elapsed_ms * options.speed);
+  };
+  auto next_progress = wall_start + kProgressEvery;
+  std::int64_t event_now = options.start_ms;
+  bool failed = false;
+
+  while (!signals.requested() && !sink.error()) {
+    const auto wall = Clock::now();
+    if (options.duration_s > 0 &&
+        std::chrono::duration<double>(wall - wall_start).count() >= options.duration_s) {
+      break;
+    }
+    if (publisher.take_reconnected()) {
+      // Our will fired when the connection dropped, and a broker without persistence
+      // has forgotten the retained statuses: say again that everyone is online, as each
+      // machine's firmware would on reconnecting.
+      (void)publish_simulator_status(publisher, status_topic, event_now, true,
+                                     BoundedPublisher::kNoDeadline);
+      simulation.publish_statuses(true, event_now, sink);
+    }
+    const std::int64_t target = event_time_at(wall);
+    const std::size_t sent = simulation.advance_to(target, sink, kSliceMessages);
+    event_now = std::min(target, simulation.next_due_ms());
+    if (wall >= next_progress) {
+      next_progress = wall + kProgressEvery;
+      const double behind_s = static_cast<double>(target - event_now) / 1000.0;
+      spdlog::info("event time {}: {} telemetry and {} dispense events published{}",
+                   format_iso8601_ms(event_now), sink.telemetry_published(),
+                   sink.events_published(),
+                   behind_s > 5 * options.speed
+                       ? fmt::format(" ({:.0f} s of event time behind: lower --speed)", behind_s)
+                       : "");
+    }
+    if (sent == kSliceMessages) continue;  // more may be due already
+    // Caught up: sleep until the next action is due in wall time (or a signal).
+    const double wait_ms = static_cast<double>(simulation.next_due_ms() - target) / options.speed;
+    const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(
+        std::clamp(std::ceil(wait_ms), 1.0, static_cast<double>(kMaxIdleWait.count()))));
+    signals.wait_for(wait);
+  }
+  if (sink.error() && sink.error()->code != "cancelled") {
+    spdlog::error("stopping: {}", sink.error()->to_string());
+    failed = true;
+  }
+
+  if (signals.count() <= 1) publisher.resume();  // a second signal abandons the shutdown
+  // The last moment whose messages were all sent: the offline status must not predate them.
+  const std::int64_t stop_ts = std::min(event_time_at(Clock::now()), simulation.next_due_ms());
+  const bool clean = shut_down(publisher, sink, simulation, status_topic, stop_ts);
+  spdlog::info(
+      "stopped at event time {}: {} telemetry and {} dispense events published, shutdown {}",
+      format_iso8601_ms(stop_ts), sink.telemetry_published(), sink.events_published(),
+      clean ? "clean" : "incomplete");
+  signals.on_signal({});  // the publisher goes before the signal watcher
+  return failed || !clean ? 1 : 0;
+}
+
+}  // namespace wm::sim

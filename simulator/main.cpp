@@ -1,0 +1,197 @@
+// wm-sim: the fleet simulator. Generates inventories, plays a live fleet against an
+// MQTT broker, and floods a broker with telemetry for the ingest benchmark.
+// This file parses the command line and reads and writes files; the work is behind
+// inventory_generator.h, live_fleet.h and flood.h.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "simulator/fleet.h"
+#include "simulator/flood.h"
+#include "simulator/inventory_generator.h"
+#include "simulator/live_fleet.h"
+#include "simulator/sim_time.h"
+
+namespace {
+
+using wm::sim::Fleet;
+
+std::optional<Fleet> load_fleet(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    spdlog::error(
+        "cannot read inventory {}: create one with `wm-sim inventory --devices N --out {}`", path,
+        path);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto fleet = wm::sim::parse_fleet(text.str());
+  if (!fleet.ok()) {
+    spdlog::error("inventory {} is not usable: {}", path, fleet.error().to_string());
+    return std::nullopt;
+  }
+  if (fleet->machines.empty()) {
+    spdlog::error("inventory {} has no wm-json-v1 machines to play", path);
+    return std::nullopt;
+  }
+  return std::move(fleet).value();
+}
+
+std::optional<std::int64_t> resolve_start(const std::string& start) {
+  if (start == "now") {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  auto ms = wm::sim::parse_iso8601_ms(start);
+  if (!ms) {
+    spdlog::error(
+        "--start {}: expected `now` or an ISO-8601 time such as 2024-03-04T08:00:00+08:00", start);
+  }
+  return ms;
+}
+
+std::string default_client_id() { return "wm-sim-" + std::to_string(::getpid()); }
+
+int write_inventory(std::size_t devices, std::uint64_t seed, const std::string& out) {
+  const std::string text = wm::sim::generate_inventory(devices, seed).dump(2) + "\n";
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return std::cout ? 0 : 1;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    spdlog::error("cannot write {}: check the directory exists and is writable", out);
+    return 1;
+  }
+  spdlog::info("wrote {} devices to {}", devices, out);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Logs go to stderr: stdout carries the inventory and the flood's result line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("wm-sim"));
+
+  CLI::App app{"wm-sim: a simulated fleet of drinking-water machines (wm-json-v1 over MQTT)"};
+  app.require_subcommand(1);
+
+  std::size_t devices = 0;
+  std::uint64_t seed = 1;
+  std::string out;
+  auto* inventory = app.add_subcommand("inventory", "Write a fleet inventory (API.md format)");
+  inventory->add_option("--devices", devices, "Number of machines")
+      ->required()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{999'999}));
+  inventory->add_option("--seed", seed, "Seed; the same seed gives the same inventory")
+      ->capture_default_str();
+  inventory->add_option("--out", out, "Output file (default: stdout)");
+
+  wm::sim::LiveFleetOptions live;
+  std::string inventory_path;
+  std::string start = "now";
+  double interval_s = 60;
+  auto* run = app.add_subcommand("run", "Play every wm-json-v1 machine of an inventory");
+  run->add_option("--mqtt", live.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")->required();
+  run->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
+  run->add_option("--speed", live.speed, "Event time runs this many times faster than wall time")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  run->add_option("--seed", live.seed, "Seed of sensor noise and customers")->capture_default_str();
+  run->add_option("--start", start, "Event time at start: `now` or ISO-8601")
+      ->capture_default_str();
+  run->add_option("--duration", live.duration_s, "Wall-clock seconds to run; 0 = until a signal")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--telemetry-interval", interval_s, "Event-time seconds between readings")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
+  run->add_option("--qos-telemetry", live.qos_telemetry, "QoS of telemetry (events use 1)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({0, 1}));
+  run->add_option("--client-id", live.client_id, "MQTT client id (default: wm-sim-<pid>)");
+  run->add_option("--window", live.window, "Publishes in flight at most")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{60'000}));
+
+  wm::sim::FloodOptions flood;
+  std::string flood_start = "now";
+  double flood_interval_s = 60;
+  auto* flood_cmd = app.add_subcommand("flood", "Publish M telemetry messages as fast as possible");
+  flood_cmd->add_option("--mqtt", flood.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")
+      ->required();
+  flood_cmd->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
+  flood_cmd->add_option("--count", flood.count, "Messages to publish")
+      ->required()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  flood_cmd->add_option("--qos", flood.qos, "QoS 0 or 1")
+      ->capture_default_str()
+      ->check(CLI::IsMember({0, 1}));
+  flood_cmd->add_option("--rate", flood.rate, "Messages per second; 0 = as fast as possible")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  flood_cmd->add_option("--seed", flood.seed, "Seed of sensor values")->capture_default_str();
+  flood_cmd->add_option("--start", flood_start, "Event time of the first message: now or ISO-8601")
+      ->capture_default_str();
+  flood_cmd
+      ->add_option("--telemetry-interval", flood_interval_s,
+                   "Event-time seconds between two readings of one machine")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  flood_cmd->add_option("--client-id", flood.client_id, "MQTT client id (default: wm-sim-<pid>)");
+  flood_cmd->add_option("--window", flood.window, "Publishes in flight at most")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{60'000}));
+  std::string cpu = "auto";
+  flood_cmd
+      ->add_option("--cpu", cpu,
+                   "Pin the publisher to one CPU: auto (the one it starts on), none, or a number")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*inventory) return write_inventory(devices, seed, out);
+
+  const auto fleet = load_fleet(inventory_path);
+  if (!fleet) return 1;
+  if (*run) {
+    const auto start_ms = resolve_start(start);
+    if (!start_ms) return 2;
+    live.start_ms = *start_ms;
+    live.telemetry_interval_ms = static_cast<std::int64_t>(interval_s * 1000.0);
+    if (live.client_id.empty()) live.client_id = default_client_id();
+    return wm::sim::run_live_fleet(*fleet, live);
+  }
+  const auto start_ms = resolve_start(flood_start);
+  if (!start_ms) return 2;
+  flood.start_ms = *start_ms;
+  flood.telemetry_interval_ms =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(flood_interval_s * 1000.0));
+  if (flood.client_id.empty()) flood.client_id = default_client_id();
+  if (cpu == "none") {
+    flood.cpu = -2;
+  } else if (cpu != "auto") {
+    try {
+      flood.cpu = std::stoi(cpu);
+    } catch (const std::exception&) {
+      flood.cpu = -3;
+    }
+    if (flood.cpu < 0) {
+      spdlog::error("--cpu {}: expected auto, none or a CPU number", cpu);
+      return 2;
+    }
+  }
+  return wm::sim::run_flood(*fleet, flood);
+}

@@ -1,0 +1,85 @@
+// SimulatedMachine: the running state of one water machine as its firmware would keep
+// it — the message sequence counter, litres through the filter, the tank level and the
+// dispense under way — and the wm-json-v1 messages it produces.
+//
+// Contract: calls come in non-decreasing event time (the fleet scheduler guarantees
+// it). Every telemetry reading and every event takes the next `seq` from one counter
+// that wraps from 2^32-1 to 0. One dispense at a time: start_dispense() while a
+// dispense is under way is a programming error. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "protocols/messages.h"
+#include "simulator/fleet.h"
+#include "simulator/machine_profile.h"
+#include "simulator/seeded_random.h"
+
+namespace wm::sim {
+
+// Price of product water: 500 ml costs 50 fen (1 yuan per litre).
+inline constexpr std::int64_t kFenPerLitre = 100;
+std::int64_t price_fen(std::int64_t requested_ml);
+
+class SimulatedMachine {
+ public:
+  SimulatedMachine(const FleetMachine& machine, const FleetSite& site, MachineProfile profile,
+                   std::uint64_t seed, std::int64_t start_ms);
+
+  const std::string& id() const { return id_; }
+  const MachineProfile& profile() const { return profile_; }
+  SeededRandom& random() { return random_; }
+
+  // The seq the next message will carry. set_next_seq() stands in for a machine that
+  // has been running for a while (and lets tests reach the wrap).
+  std::uint32_t next_seq() const { return next_seq_; }
+  void set_next_seq(std::uint32_t seq) { next_seq_ = seq; }
+
+  // A sensor reading at ts_ms; takes a seq.
+  protocols::Telemetry read_telemetry(std::int64_t ts_ms);
+
+  // A customer taps a card at ts_ms and asks for water; returns when the dispense
+  // ends (ts_ms + volume / flow).
+  std::int64_t start_dispense(std::int64_t ts_ms);
+  // The dispense event, stamped at the end time; takes a seq. Requires a dispense
+  // under way.
+  protocols::Event finish_dispense();
+
+  bool dispensing(std::int64_t ts_ms) const;
+  std::int64_t filter_litres() const { return static_cast<std::int64_t>(filter_ml_ / 1000.0); }
+  double tank_pct(std::int64_t ts_ms) const;
+  std::uint64_t dispense_count() const { return dispense_count_; }
+
+ private:
+  struct DispenseUnderWay {
+    std::int64_t start_ms;
+    std::int64_t end_ms;
+    double flow_lpm;
+    std::string card;
+    std::int64_t requested_ml;
+  };
+
+  std::uint32_t take_seq() { return next_seq_++; }  // unsigned: wraps at 2^32
+  double tank_litres(std::int64_t ts_ms) const;
+  std::int64_t draw_volume_ml();
+  std::string draw_card();
+  std::string make_txn(std::int64_t start_ms) const;
+
+  std::string id_;
+  int utc_offset_min_;
+  std::size_t first_card_;
+  std::size_t card_count_;
+  MachineProfile profile_;
+  SeededRandom random_;
+
+  std::uint32_t next_seq_ = 0;
+  double filter_ml_;
+  double tank_l_;  // level at tank_settled_ms_
+  std::int64_t tank_settled_ms_;
+  std::optional<DispenseUnderWay> dispense_;
+  std::uint64_t dispense_count_ = 0;
+};
+
+}  // namespace wm::sim
