@@ -17,7 +17,7 @@ constexpr const char* kInventory = R"({
     {"id": "wm-0003", "site": "s-002", "protocol": "wm-json-v1"}]
 })";
 
-TEST(FleetTest, ReadsSitesAndWmJsonMachines) {
+TEST(ParseFleetTest, ReadsSitesAndWmJsonMachines) {
   const auto fleet = parse_fleet(kInventory);
   ASSERT_TRUE(fleet.ok()) << fleet.error().to_string();
   ASSERT_EQ(fleet->sites.size(), 2u);
@@ -31,7 +31,7 @@ TEST(FleetTest, ReadsSitesAndWmJsonMachines) {
   EXPECT_EQ(fleet->machines[1].filter_rated_l, kDefaultFilterRatedLitres);
 }
 
-TEST(FleetTest, CardPoolsDoNotOverlap) {
+TEST(ParseFleetTest, CardPoolsDoNotOverlap) {
   const auto fleet = parse_fleet(kInventory);
   ASSERT_TRUE(fleet.ok());
   const FleetSite& a = fleet->sites[0];
@@ -42,7 +42,7 @@ TEST(FleetTest, CardPoolsDoNotOverlap) {
   EXPECT_EQ(card_token(1234567), "c-1234567");
 }
 
-TEST(FleetTest, ErrorsNameTheEntry) {
+TEST(ParseFleetTest, ErrorsNameTheEntry) {
   struct Case {
     const char* json;
     const char* code;

@@ -87,6 +87,13 @@ int main(int argc, char** argv) {
 
   CLI::App app{"wm-sim: a simulated fleet of drinking-water machines (wm-json-v1 over MQTT)"};
   app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  wm-sim inventory --devices 10000 --seed 1 --out fleet.json\n"
+      "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60\n"
+      "  wm-sim flood --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --count 200000 --qos 1\n"
+      "Messages carry event time (ts): `run` starts it at --start and runs it --speed times\n"
+      "faster than the wall clock. Logs go to stderr.");
 
   std::size_t devices = 0;
   std::uint64_t seed = 1;
