@@ -36,8 +36,8 @@ class StoreUnavailable : public std::runtime_error {
 };
 
 struct StoreWriterOptions {
-  std::size_t max_batch_rows = 5000;
-  std::chrono::milliseconds flush_interval{50};
+  std::size_t max_batch_rows = 20000;
+  std::chrono::milliseconds flush_interval{200};
   // Twins change with every message but only their newest state matters: they are
   // written at most this often (telemetry rows are never held back more than
   // flush_interval).

@@ -46,12 +46,17 @@ int main(int argc, char** argv) {
   app.add_option("--idle", idle_s, "Give up after this many seconds without a message")
       ->capture_default_str();
   app.add_option("--client-id", client_id, "MQTT client id")->capture_default_str();
+  bool persistent = false;
+  app.add_flag("--persistent", persistent,
+               "Keep a persistent session (clean_session=false) as the gateway does");
   CLI11_PARSE(app, argc, argv);
 
   mqtt::async_client client(uri, client_id, mqtt::create_options(MQTTVERSION_3_1_1, 10000));
   Counter counter;
   client.set_callback(counter);
-  client.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+  client.connect(
+      mqtt::connect_options_builder().clean_session(!persistent).max_inflight(1000).finalize())
+      ->wait();
   client.subscribe(topic, qos)->wait();
   std::printf("ready\n");
   std::fflush(stdout);
