@@ -8,6 +8,8 @@
 #include <string>
 #include <tuple>
 
+#include "devices/design_table_for_test.h"
+
 namespace wm::tickets {
 namespace {
 
@@ -15,32 +17,8 @@ using devices::FaultKind;
 using devices::Party;
 using devices::SiteKind;
 
-struct DesignRow {
-  const char* kind;
-  const char* severity;
-  const char* school;
-  const char* community;
-  const char* mall;
-};
-
-constexpr DesignRow kDesignTable[] = {
-    {"water_quality", "P1", "operator", "operator", "operator"},
-    {"leak", "P1", "operator", "operator", "operator"},
-    {"site_power_outage", "P1", "property", "property", "property"},
-    {"water_supply", "P2", "property", "property", "property"},
-    {"device_offline", "P2", "operator", "operator", "operator"},
-    {"dispense_failure", "P2", "operator", "operator", "operator"},
-    {"pump_fault", "P2", "operator", "operator", "operator"},
-    {"uv_fault", "P2", "operator", "operator", "operator"},
-    {"heater_fault", "P3", "operator", "operator", "operator"},
-    {"card_reader_fault", "P3", "operator", "operator", "operator"},
-    {"filter_clogging", "P3", "operator", "operator", "operator"},
-    {"membrane_degradation", "P3", "operator", "operator", "operator"},
-    {"tamper", "P3", "property", "property", "property"},
-    {"cleaning_due", "P4", "operator", "property", "property"},
-    {"card_service", "P4", "property", "operator", "operator"},
-    {"refund_dispute", "P3", "operator", "property", "property"},
-};
+using devices::design_oracle::DesignRow;
+using devices::design_oracle::kDesignTable;
 
 devices::Site make_site(const std::string& id, SiteKind kind) {
   devices::Site site;
