@@ -127,14 +127,22 @@ Party default_party(FaultKind kind, SiteKind site_kind) {
 
 FaultKind fault_kind_of(protocols::FaultCode code) {
   switch (code) {
-    case protocols::FaultCode::kE01: return FaultKind::kWaterSupply;
-    case protocols::FaultCode::kE02: return FaultKind::kLeak;
-    case protocols::FaultCode::kE03: return FaultKind::kWaterQuality;
-    case protocols::FaultCode::kE04: return FaultKind::kPumpFault;
-    case protocols::FaultCode::kE05: return FaultKind::kUvFault;
-    case protocols::FaultCode::kE06: return FaultKind::kHeaterFault;
-    case protocols::FaultCode::kE07: return FaultKind::kCardReaderFault;
-    case protocols::FaultCode::kE08: return FaultKind::kDispenseFailure;
+    case protocols::FaultCode::kE01:
+      return FaultKind::kWaterSupply;
+    case protocols::FaultCode::kE02:
+      return FaultKind::kLeak;
+    case protocols::FaultCode::kE03:
+      return FaultKind::kWaterQuality;
+    case protocols::FaultCode::kE04:
+      return FaultKind::kPumpFault;
+    case protocols::FaultCode::kE05:
+      return FaultKind::kUvFault;
+    case protocols::FaultCode::kE06:
+      return FaultKind::kHeaterFault;
+    case protocols::FaultCode::kE07:
+      return FaultKind::kCardReaderFault;
+    case protocols::FaultCode::kE08:
+      return FaultKind::kDispenseFailure;
   }
   return FaultKind::kDispenseFailure;  // unreachable: every code is listed above
 }

@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <map>
-#include <vector>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "protocols/messages.h"
 

@@ -1,8 +1,7 @@
 #include "gateway/api.h"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "devices/inventory.h"
@@ -28,8 +27,8 @@ std::optional<HttpResponse> read_limit(const HttpRequest& request, int& limit) {
   int value = 0;
   auto r = std::from_chars(text->data(), text->data() + text->size(), value);
   if (r.ec != std::errc() || r.ptr != text->data() + text->size() || value < 1 || value > 1000) {
-    return error_response(400, "bad_request", "limit must be an integer from 1 to 1000, got '" +
-                                                  *text + "'");
+    return error_response(400, "bad_request",
+                          "limit must be an integer from 1 to 1000, got '" + *text + "'");
   }
   limit = value;
   return std::nullopt;
@@ -37,7 +36,12 @@ std::optional<HttpResponse> read_limit(const HttpRequest& request, int& limit) {
 
 Api::Api(FleetState& fleet, Store& store, StoreWriter& writer, Metrics& metrics,
          Authenticator& auth, const Clock& clock)
-    : fleet_(fleet), store_(store), writer_(writer), metrics_(metrics), auth_(auth), clock_(clock) {}
+    : fleet_(fleet),
+      store_(store),
+      writer_(writer),
+      metrics_(metrics),
+      auth_(auth),
+      clock_(clock) {}
 
 HttpResponse Api::handle(const HttpRequest& request) {
   HttpResponse res = route(request);

@@ -11,10 +11,14 @@ namespace {
 using nlohmann::json;
 
 json telemetry_json(const protocols::Telemetry& t) {
-  json j = {{"ts", format_rfc3339(t.ts_ms)}, {"seq", t.seq},
-            {"tds_in", t.tds_in},           {"tds_out", t.tds_out},
-            {"flow_lpm", t.flow_lpm},       {"pressure_kpa", t.pressure_kpa},
-            {"temp_c", t.temp_c},           {"filter_l", t.filter_l}};
+  json j = {{"ts", format_rfc3339(t.ts_ms)},
+            {"seq", t.seq},
+            {"tds_in", t.tds_in},
+            {"tds_out", t.tds_out},
+            {"flow_lpm", t.flow_lpm},
+            {"pressure_kpa", t.pressure_kpa},
+            {"temp_c", t.temp_c},
+            {"filter_l", t.filter_l}};
   if (t.tank_pct) j["tank_pct"] = *t.tank_pct;
   if (t.uv_ok) j["uv_ok"] = *t.uv_ok;
   if (t.pump_a) j["pump_a"] = *t.pump_a;
@@ -25,7 +29,8 @@ json telemetry_json(const protocols::Telemetry& t) {
 
 // The twin as API.md shows it. Health and predictions have no real value yet (they
 // come with the predictors) and are therefore absent rather than invented.
-json twin_json(const devices::Device& device, const devices::Site& site, const devices::Twin& twin) {
+json twin_json(const devices::Device& device, const devices::Site& site,
+               const devices::Twin& twin) {
   json j = {{"id", device.id},
             {"site", site.id},
             {"site_name", site.name},
@@ -73,8 +78,9 @@ HttpResponse Api::list_devices(const HttpRequest& req, const Principal& who) {
   const std::string* status_filter = req.param("status");
   if (status_filter != nullptr && *status_filter != "online" && *status_filter != "offline" &&
       *status_filter != "unknown") {
-    return error_response(400, "bad_request",
-                          "status must be online, offline or unknown, got '" + *status_filter + "'");
+    return error_response(
+        400, "bad_request",
+        "status must be online, offline or unknown, got '" + *status_filter + "'");
   }
   const std::string* cursor = req.param("cursor");
 

@@ -38,8 +38,10 @@ std::optional<HttpResponse> read_time(const HttpRequest& req, const std::string&
   out = parse_time(*text);
   if (!out) {
     return error_response(400, "bad_request",
-                          name + " must be an RFC 3339 time (2026-11-23T08:00:00Z) or Unix "
-                                 "milliseconds, got '" + *text + "'");
+                          name +
+                              " must be an RFC 3339 time (2026-11-23T08:00:00Z) or Unix "
+                              "milliseconds, got '" +
+                              *text + "'");
   }
   return std::nullopt;
 }

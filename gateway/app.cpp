@@ -35,8 +35,8 @@ Result<devices::Inventory> load_inventory(Store& store, const std::string& file)
   if (auto stored = store.load_inventory()) {
     auto parsed = devices::Inventory::parse(*stored);
     if (!parsed.ok()) {
-      return make_error("bad_inventory", "db", "stored inventory is invalid: " +
-                                                   parsed.error().to_string());
+      return make_error("bad_inventory", "db",
+                        "stored inventory is invalid: " + parsed.error().to_string());
     }
     inventory = std::move(parsed).value();
   }
@@ -45,11 +45,13 @@ Result<devices::Inventory> load_inventory(Store& store, const std::string& file)
     if (!text) return make_error("bad_inventory", file, "cannot read the inventory file " + file);
     auto parsed = devices::Inventory::parse(*text);
     if (!parsed.ok()) {
-      return make_error("bad_inventory", file, "inventory " + file + ": " + parsed.error().to_string());
+      return make_error("bad_inventory", file,
+                        "inventory " + file + ": " + parsed.error().to_string());
     }
     auto merged = inventory.merge(parsed.value());
     if (!merged.ok()) {
-      return make_error("bad_inventory", file, "inventory " + file + ": " + merged.error().to_string());
+      return make_error("bad_inventory", file,
+                        "inventory " + file + ": " + merged.error().to_string());
     }
   }
   return inventory;

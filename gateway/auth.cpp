@@ -23,17 +23,23 @@ std::string to_hex(const unsigned char* data, size_t n) {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kOperator: return "operator";
-    case Role::kProperty: return "property";
-    case Role::kAgent: return "agent";
-    case Role::kSelfService: return "selfservice";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOperator:
+      return "operator";
+    case Role::kProperty:
+      return "property";
+    case Role::kAgent:
+      return "agent";
+    case Role::kSelfService:
+      return "selfservice";
   }
   return "agent";
 }
 
 std::optional<Role> role_from_string(std::string_view name) {
-  for (Role r : {Role::kAdmin, Role::kOperator, Role::kProperty, Role::kAgent, Role::kSelfService}) {
+  for (Role r :
+       {Role::kAdmin, Role::kOperator, Role::kProperty, Role::kAgent, Role::kSelfService}) {
     if (to_string(r) == name) return r;
   }
   return std::nullopt;
@@ -59,8 +65,8 @@ std::string sha256_hex(std::string_view data) {
 Status validate_grant(Role role, const std::string& org, const devices::Inventory& inventory) {
   if (role != Role::kOperator && role != Role::kProperty) return Ok{};
   const auto* o = inventory.org(org);
-  const auto want = role == Role::kOperator ? devices::OrgType::kOperator
-                                            : devices::OrgType::kProperty;
+  const auto want =
+      role == Role::kOperator ? devices::OrgType::kOperator : devices::OrgType::kProperty;
   if (o == nullptr) {
     return make_error("bad_request", "org",
                       "org '" + org + "' is not in the inventory; a " +
@@ -77,7 +83,8 @@ Status validate_grant(Role role, const std::string& org, const devices::Inventor
 
 std::optional<Principal> Authenticator::authenticate(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
-  if (authorization.size() <= kPrefix.size() || authorization.substr(0, kPrefix.size()) != kPrefix) {
+  if (authorization.size() <= kPrefix.size() ||
+      authorization.substr(0, kPrefix.size()) != kPrefix) {
     return std::nullopt;
   }
   auto token = authorization.substr(kPrefix.size());
@@ -102,10 +109,14 @@ std::optional<Principal> Authenticator::authenticate(std::string_view authorizat
 bool can_see_site(const Principal& who, const devices::Site& site) {
   switch (who.role) {
     case Role::kAdmin:
-    case Role::kAgent: return true;
-    case Role::kOperator: return site.operator_org == who.org;
-    case Role::kProperty: return site.property_org == who.org;
-    case Role::kSelfService: return false;
+    case Role::kAgent:
+      return true;
+    case Role::kOperator:
+      return site.operator_org == who.org;
+    case Role::kProperty:
+      return site.property_org == who.org;
+    case Role::kSelfService:
+      return false;
   }
   return false;
 }

@@ -14,8 +14,8 @@
 namespace wm::gateway {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded, without the query string
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded, without the query string
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;

@@ -62,7 +62,8 @@ class CppRestServer final : public HttpServer {
           } catch (const std::exception& e) {
             spdlog::error("http handler failed: {}", e.what());
             res.status = 500;
-            res.body = R"({"error":{"code":"internal","message":"internal error; see the gateway log"}})";
+            res.body =
+                R"({"error":{"code":"internal","message":"internal error; see the gateway log"}})";
           }
           http::http_response out(static_cast<http::status_code>(res.status));
           for (const auto& [k, v] : res.headers) out.headers().add(k, v);

@@ -10,10 +10,14 @@ namespace {
 
 MessageKind message_kind(protocols::TopicKind kind) {
   switch (kind) {
-    case protocols::TopicKind::kTelemetry: return MessageKind::kTelemetry;
-    case protocols::TopicKind::kEvent: return MessageKind::kEvent;
-    case protocols::TopicKind::kStatus: return MessageKind::kStatus;
-    case protocols::TopicKind::kCmd: return MessageKind::kCmd;
+    case protocols::TopicKind::kTelemetry:
+      return MessageKind::kTelemetry;
+    case protocols::TopicKind::kEvent:
+      return MessageKind::kEvent;
+    case protocols::TopicKind::kStatus:
+      return MessageKind::kStatus;
+    case protocols::TopicKind::kCmd:
+      return MessageKind::kCmd;
   }
   return MessageKind::kOther;
 }
@@ -37,9 +41,10 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
 
   const DeviceRoute* route = this->route(t.device_id);
   if (route == nullptr) {
-    quarantine(topic, payload, "unknown_device",
-               "device " + t.device_id + " is not in the inventory; add it with POST /api/v1/inventory",
-               t.device_id);
+    quarantine(
+        topic, payload, "unknown_device",
+        "device " + t.device_id + " is not in the inventory; add it with POST /api/v1/inventory",
+        t.device_id);
     return;
   }
   if (route->site_id != t.site_id) {
@@ -66,7 +71,8 @@ void Intake::on_message(std::string_view topic, std::string_view payload) {
         return;
       }
       fleet_.apply(route->twin, decoded.value());
-      writer_.add_telemetry(TelemetryRow{t.device_id, std::move(decoded).value(), now}, route->twin);
+      writer_.add_telemetry(TelemetryRow{t.device_id, std::move(decoded).value(), now},
+                            route->twin);
       break;
     }
     case protocols::TopicKind::kEvent: {
@@ -123,8 +129,7 @@ void Intake::quarantine(std::string_view topic, std::string_view payload, std::s
   metrics_.quarantined(reason);
   spdlog::debug("quarantine {}: {} ({})", topic, reason, detail);
   writer_.add_quarantine(QuarantineRow{std::string(topic), std::string(payload), clock_.now_ms(),
-                                       std::move(reason), std::move(detail),
-                                       std::move(device_id)});
+                                       std::move(reason), std::move(detail), std::move(device_id)});
 }
 
 }  // namespace wm::gateway

@@ -1,12 +1,14 @@
 // wm-gateway: the after-sales gateway process and its administrative commands.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "gateway/app.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"wm-gateway: MQTT bridge, digital twins and REST API for a fleet of "
-               "drinking-water machines"};
+  CLI::App app{
+      "wm-gateway: MQTT bridge, digital twins and REST API for a fleet of "
+      "drinking-water machines"};
   app.require_subcommand(1);
   app.fallthrough();  // --log-level may follow the subcommand
   std::string log_level = "info";
@@ -23,22 +25,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--inventory", serve.inventory_path,
                         "Fleet inventory JSON (API.md) merged into the stored one at start");
-  serve_cmd->add_option("--client-id", serve.client_id,
-                        "MQTT client id; stable, so the broker keeps the session across restarts")
+  serve_cmd
+      ->add_option("--client-id", serve.client_id,
+                   "MQTT client id; stable, so the broker keeps the session across restarts")
       ->capture_default_str();
   serve_cmd->add_option("--http-threads", serve.http_threads, "HTTP worker threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  serve_cmd->add_option("--quarantine-max-rows", serve.quarantine_max_rows,
-                        "Quarantine entries kept at most")
+  serve_cmd
+      ->add_option("--quarantine-max-rows", serve.quarantine_max_rows,
+                   "Quarantine entries kept at most")
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{100000000}))
       ->capture_default_str();
-  serve_cmd->add_option("--quarantine-max-age-days", serve.quarantine_max_age_days,
-                        "Quarantine entries older than this are deleted")
+  serve_cmd
+      ->add_option("--quarantine-max-age-days", serve.quarantine_max_age_days,
+                   "Quarantine entries older than this are deleted")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
-  serve_cmd->add_option("--telemetry-retention-days", serve.telemetry_retention_days,
-                        "Telemetry history kept, by event time")
+  serve_cmd
+      ->add_option("--telemetry-retention-days", serve.telemetry_retention_days,
+                   "Telemetry history kept, by event time")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
 
@@ -53,8 +59,8 @@ int main(int argc, char** argv) {
   token_add->add_option("--org", token_org, "Org id the token acts for")->required();
 
   CLI11_PARSE(app, argc, argv);
-  if (auto level = spdlog::level::from_str(log_level); level != spdlog::level::off ||
-                                                        log_level == "off") {
+  if (auto level = spdlog::level::from_str(log_level);
+      level != spdlog::level::off || log_level == "off") {
     spdlog::set_level(level);
   }
   if (*serve_cmd) return wm::gateway::serve(serve);

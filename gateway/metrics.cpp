@@ -11,8 +11,7 @@ void append_number(std::string& out, double v) {
   out += buf;
 }
 
-void header(std::string& out, std::string_view name, std::string_view help,
-            std::string_view type) {
+void header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
   out.append("# HELP ").append(name).append(" ").append(help).append("\n");
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
@@ -53,12 +52,18 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
 
 std::string_view to_string(MessageKind kind) {
   switch (kind) {
-    case MessageKind::kTelemetry: return "telemetry";
-    case MessageKind::kEvent: return "event";
-    case MessageKind::kStatus: return "status";
-    case MessageKind::kCmd: return "cmd";
-    case MessageKind::kOther: return "other";
-    case MessageKind::kCount: break;
+    case MessageKind::kTelemetry:
+      return "telemetry";
+    case MessageKind::kEvent:
+      return "event";
+    case MessageKind::kStatus:
+      return "status";
+    case MessageKind::kCmd:
+      return "cmd";
+    case MessageKind::kOther:
+      return "other";
+    case MessageKind::kCount:
+      break;
   }
   return "other";
 }
@@ -102,7 +107,9 @@ std::string Metrics::render() const {
   per_kind("wm_messages_decoded_total", "Messages decoded and applied, by topic kind.", decoded_);
   header(out, "wm_messages_duplicate_total",
          "Messages recognised as already stored (QoS 1 redelivery) and counted once.", "counter");
-  out.append("wm_messages_duplicate_total ").append(std::to_string(duplicates_.load())).append("\n");
+  out.append("wm_messages_duplicate_total ")
+      .append(std::to_string(duplicates_.load()))
+      .append("\n");
   {
     std::lock_guard lock(mu_);
     header(out, "wm_messages_quarantined_total", "Messages put in quarantine, by reason.",
@@ -123,11 +130,15 @@ std::string Metrics::render() const {
          "counter");
   out.append("wm_store_errors_total ").append(std::to_string(store_errors_.load())).append("\n");
   header(out, "wm_store_queue_depth", "Rows waiting for the store writer.", "gauge");
-  out.append("wm_store_queue_depth ").append(std::to_string(store_queue_depth_.load())).append("\n");
+  out.append("wm_store_queue_depth ")
+      .append(std::to_string(store_queue_depth_.load()))
+      .append("\n");
   header(out, "wm_mqtt_connected", "1 while the gateway is connected to the broker.", "gauge");
   out.append("wm_mqtt_connected ").append(std::to_string(mqtt_connected_.load())).append("\n");
   header(out, "wm_mqtt_reconnects_total", "Connections re-established after a loss.", "counter");
-  out.append("wm_mqtt_reconnects_total ").append(std::to_string(mqtt_reconnects_.load())).append("\n");
+  out.append("wm_mqtt_reconnects_total ")
+      .append(std::to_string(mqtt_reconnects_.load()))
+      .append("\n");
   return out;
 }
 

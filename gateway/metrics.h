@@ -60,7 +60,8 @@ class Metrics {
   std::string render() const;
 
  private:
-  using KindCounters = std::array<std::atomic<std::uint64_t>, static_cast<size_t>(MessageKind::kCount)>;
+  using KindCounters =
+      std::array<std::atomic<std::uint64_t>, static_cast<size_t>(MessageKind::kCount)>;
   KindCounters received_{};
   KindCounters decoded_{};
   std::atomic<std::uint64_t> duplicates_{0};

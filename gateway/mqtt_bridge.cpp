@@ -45,7 +45,8 @@ class MqttBridge::Callback : public virtual mqtt::callback {
 
   void connection_lost(const std::string& cause) override {
     bridge_.metrics_.mqtt_connected(false);
-    spdlog::warn("mqtt connection lost ({}); reconnecting", cause.empty() ? "no cause given" : cause);
+    spdlog::warn("mqtt connection lost ({}); reconnecting",
+                 cause.empty() ? "no cause given" : cause);
   }
 
   void message_arrived(mqtt::const_message_ptr msg) override {
@@ -54,7 +55,8 @@ class MqttBridge::Callback : public virtual mqtt::callback {
     } catch (const StoreUnavailable& e) {
       // The event is not durable. Returning would acknowledge it; end the process instead
       // so the broker redelivers it to the next run of the gateway (persistent session).
-      spdlog::critical("cannot make an event durable ({}); exiting without acknowledging", e.what());
+      spdlog::critical("cannot make an event durable ({}); exiting without acknowledging",
+                       e.what());
       spdlog::shutdown();
       std::_Exit(3);
     } catch (const std::exception& e) {

@@ -95,9 +95,7 @@ void bind_event(Statement& st, const EventRow& row) {
 
 }  // namespace
 
-Store::Store(const std::string& path)
-    : path_(path),
-      writer_(path, Connection::Mode::kReadWrite) {
+Store::Store(const std::string& path) : path_(path), writer_(path, Connection::Mode::kReadWrite) {
   configure_writer(writer_);
   migrate();
   insert_telemetry_ = prepare_insert_telemetry(writer_);
@@ -187,7 +185,8 @@ std::int64_t Store::apply_retention(const RetentionPolicy& policy, std::int64_t 
   writer_
       .prepare(
           "DELETE FROM telemetry WHERE rowid < (SELECT coalesce((SELECT rowid FROM telemetry"
-          " WHERE received_ms >= ?1 ORDER BY rowid LIMIT 1), (SELECT max(rowid) + 1 FROM telemetry)))")
+          " WHERE received_ms >= ?1 ORDER BY rowid LIMIT 1), (SELECT max(rowid) + 1 FROM "
+          "telemetry)))")
       .bind(1, now_ms - policy.telemetry_max_age_ms)
       .run();
   deleted += writer_.changes();
@@ -278,8 +277,7 @@ std::optional<TokenRecord> Store::find_token(const std::string& token_hash) {
 
 std::int64_t Store::add_token(const std::string& token_hash, const std::string& role,
                               const std::string& org, std::int64_t now_ms) {
-  writer_
-      .prepare("INSERT INTO tokens (token_hash, role, org, created_ms) VALUES (?,?,?,?)")
+  writer_.prepare("INSERT INTO tokens (token_hash, role, org, created_ms) VALUES (?,?,?,?)")
       .bind(1, token_hash)
       .bind(2, role)
       .bind(3, org)

@@ -36,8 +36,8 @@ struct QuarantineRow {
   std::string topic;
   std::string payload;  // the bytes as received
   std::int64_t received_ms = 0;
-  std::string reason;  // stable code, e.g. "unknown_device", "out_of_range"
-  std::string detail;  // what exactly was wrong
+  std::string reason;     // stable code, e.g. "unknown_device", "out_of_range"
+  std::string detail;     // what exactly was wrong
   std::string device_id;  // when the topic named one, else empty
 };
 
@@ -48,8 +48,8 @@ struct QuarantineRecord : QuarantineRow {
 struct QuarantineQuery {
   std::optional<std::string> reason;
   std::optional<std::string> device_id;
-  std::optional<std::int64_t> since_ms;  // received at or after
-  std::optional<std::int64_t> until_ms;  // received before
+  std::optional<std::int64_t> since_ms;   // received at or after
+  std::optional<std::int64_t> until_ms;   // received before
   std::optional<std::int64_t> before_id;  // cursor: entries older than this id
   int limit = 100;
 };
@@ -60,7 +60,7 @@ struct TwinRow {
   std::optional<std::int64_t> last_seen_ms;
   std::optional<bool> online;
   std::optional<std::int64_t> status_ts_ms;
-  std::optional<bool> status_online;  // what the newest status message said
+  std::optional<bool> status_online;       // what the newest status message said
   std::optional<std::string> faults_json;  // {"E02":{"active":true,"since":ms,"changed":ms}}
 };
 

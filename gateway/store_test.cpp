@@ -107,7 +107,7 @@ TEST(StoreTest, RetentionBoundsTheQuarantineByCountAndAge) {
   auto left = store.list_quarantine(QuarantineQuery{});
   ASSERT_EQ(left.size(), 20u);
   EXPECT_EQ(left.back().received_ms, 10'030);  // the oldest kept
-  policy.quarantine_max_age_ms = 10;  // now everything is too old
+  policy.quarantine_max_age_ms = 10;           // now everything is too old
   EXPECT_EQ(store.apply_retention(policy, 20'000), 20);
   EXPECT_TRUE(store.list_quarantine(QuarantineQuery{}).empty());
 }

@@ -18,7 +18,9 @@ StoreWriter::StoreWriter(Store& store, Metrics& metrics, const Clock& clock, Twi
 
 StoreWriter::~StoreWriter() { stop(); }
 
-void StoreWriter::start() { thread_ = std::thread([this] { loop(); }); }
+void StoreWriter::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void StoreWriter::stop() {
   {
@@ -98,8 +100,8 @@ void StoreWriter::flush() {
 }
 
 bool StoreWriter::has_work_locked() const {
-  return !telemetry_.empty() || !quarantine_.empty() || !dirty_twins_.empty() ||
-         !events_.empty() || !exclusive_.empty();
+  return !telemetry_.empty() || !quarantine_.empty() || !dirty_twins_.empty() || !events_.empty() ||
+         !exclusive_.empty();
 }
 
 bool StoreWriter::twins_due_locked() const {
@@ -138,9 +140,8 @@ void StoreWriter::loop() {
   auto next_retention = Clock_::now();
   std::unique_lock lock(mu_);
   for (;;) {
-    wake_.wait_for(lock, options_.flush_interval, [this] {
-      return batch_ready_locked() || (stopping_ && !has_work_locked());
-    });
+    wake_.wait_for(lock, options_.flush_interval,
+                   [this] { return batch_ready_locked() || (stopping_ && !has_work_locked()); });
     if (stopping_ && !has_work_locked()) break;
     if (!batch_ready_locked()) continue;
     Taken taken = take_locked();
@@ -164,7 +165,8 @@ void StoreWriter::loop() {
     space_.notify_all();
   }
   // Anything still waiting could not be written.
-  for (auto* e : events_) e->done.set_exception(std::make_exception_ptr(StoreUnavailable("stopped")));
+  for (auto* e : events_)
+    e->done.set_exception(std::make_exception_ptr(StoreUnavailable("stopped")));
   events_.clear();
   committed_gen_ = enqueued_gen_;
   space_.notify_all();
@@ -184,8 +186,9 @@ void StoreWriter::write(Taken& taken) {
   while (t < taken.telemetry.size() || tw < twins.size() || !quarantine_done) {
     WriteBatch batch;
     const std::size_t n = std::min(options_.max_batch_rows, taken.telemetry.size() - t);
-    batch.telemetry.assign(std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t)),
-                           std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t + n)));
+    batch.telemetry.assign(
+        std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t)),
+        std::make_move_iterator(taken.telemetry.begin() + static_cast<long>(t + n)));
     t += n;
     const std::size_t m = std::min(options_.max_batch_rows - n, twins.size() - tw);
     batch.twins.assign(std::make_move_iterator(twins.begin() + static_cast<long>(tw)),
@@ -225,7 +228,8 @@ void StoreWriter::write_with_retry(WriteBatch& batch, const std::vector<PendingE
         for (auto* ev : events) {
           ev->done.set_exception(std::make_exception_ptr(StoreUnavailable(e.what())));
         }
-        if (events.empty()) spdlog::critical("giving up on {} rows at shutdown", batch.telemetry.size());
+        if (events.empty())
+          spdlog::critical("giving up on {} rows at shutdown", batch.telemetry.size());
         return;
       }
       std::this_thread::sleep_for(backoff);

@@ -1,14 +1,14 @@
 // End to end through real processes: a Mosquitto on a free loopback port, wm-gateway as
 // a child process, messages written by hand from PROTOCOLS.md published with Paho, and
 // the answers read back over HTTP as a client would.
-#include <mqtt/async_client.h>
 #include <gtest/gtest.h>
+#include <mqtt/async_client.h>
 #include <signal.h>
 #include <sqlite3.h>
 
 #include <fstream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/harness.h"
 
@@ -30,9 +30,11 @@ constexpr const char* kInventory = R"({
 })";
 
 std::string telemetry(std::int64_t ts, std::uint32_t seq, double tds_out) {
-  json j = {{"ts", ts},         {"seq", seq},       {"tds_in", 180},  {"tds_out", tds_out},
-            {"flow_lpm", 0},    {"pressure_kpa", 310}, {"temp_c", 19.5}, {"filter_l", 420},
-            {"uv_ok", true},    {"firmware_note", "unknown fields are ignored"}};
+  json j = {{"ts", ts},       {"seq", seq},
+            {"tds_in", 180},  {"tds_out", tds_out},
+            {"flow_lpm", 0},  {"pressure_kpa", 310},
+            {"temp_c", 19.5}, {"filter_l", 420},
+            {"uv_ok", true},  {"firmware_note", "unknown fields are ignored"}};
   return j.dump();
 }
 
@@ -71,8 +73,8 @@ class GatewayIntegrationTest : public ::testing::Test {
 
   std::string add_token(const std::string& role, const std::string& org) {
     std::string log = dir_ + "/token-" + role + "-" + org + ".out";
-    Process p(WM_GATEWAY_BIN, {"token", "add", "--db", dir_ + "/gateway.db", "--role", role, "--org", org},
-              log);
+    Process p(WM_GATEWAY_BIN,
+              {"token", "add", "--db", dir_ + "/gateway.db", "--role", role, "--org", org}, log);
     EXPECT_EQ(p.stop(0, std::chrono::seconds(10)), 0);  // signal 0: just wait for the exit
     std::string out = read_text(log);
     while (!out.empty() && out.back() == '\n') out.pop_back();
@@ -160,7 +162,8 @@ TEST_F(GatewayIntegrationTest, BadMessagesAreQuarantinedWhileTheirNeighboursAreT
   }));
   std::multiset<std::string> reasons;
   for (const auto& i : items) reasons.insert(i["reason"].get<std::string>());
-  EXPECT_EQ(reasons, (std::multiset<std::string>{"malformed_json", "unknown_device", "out_of_range"}));
+  EXPECT_EQ(reasons,
+            (std::multiset<std::string>{"malformed_json", "unknown_device", "out_of_range"}));
   auto unknown = json::parse(get("/api/v1/quarantine?reason=unknown_device", admin_).body);
   ASSERT_EQ(unknown["items"].size(), 1u);
   EXPECT_EQ(unknown["items"][0]["device_id"], "wm-4242");
@@ -186,7 +189,8 @@ TEST_F(GatewayIntegrationTest, ABrokerRestartIsSurvived) {
   broker_->stop();
   ASSERT_TRUE(wait_until([&] { return metric("wm_mqtt_connected") == 0; }));
   broker_->start();
-  ASSERT_TRUE(wait_until([&] { return metric("wm_mqtt_connected") == 1; }, std::chrono::seconds(30)))
+  ASSERT_TRUE(
+      wait_until([&] { return metric("wm_mqtt_connected") == 1; }, std::chrono::seconds(30)))
       << read_text(dir_ + "/gateway.log");
   publisher_->connect()->wait();
   publish("wm/v1/s-002/wm-0002/telemetry", telemetry(kTs + 60'000, 2, 9));
@@ -212,8 +216,9 @@ TEST_F(GatewayIntegrationTest, AGatewayKilledMidStreamLosesAndDoublesNoDispense)
   constexpr int kCount = 400;
   std::thread sender([this] {
     for (int i = 0; i < kCount; ++i) {
-      json d = {{"ts", kTs + i}, {"seq", 1000 + i}, {"type", "dispense"},
-                {"txn", "t-kill-" + std::to_string(i)}, {"card", "c-1"}, {"charged_fen", 30},
+      json d = {{"ts", kTs + i},       {"seq", 1000 + i},
+                {"type", "dispense"},  {"txn", "t-kill-" + std::to_string(i)},
+                {"card", "c-1"},       {"charged_fen", 30},
                 {"requested_ml", 300}, {"dispensed_ml", 300}};
       publish("wm/v1/s-001/wm-0001/event", d.dump());
     }
@@ -222,7 +227,8 @@ TEST_F(GatewayIntegrationTest, AGatewayKilledMidStreamLosesAndDoublesNoDispense)
   gateway_->stop(SIGKILL);
   start_gateway();
   sender.join();
-  EXPECT_TRUE(wait_until([&] { return stored_events("wm-0001") == kCount; }, std::chrono::seconds(30)))
+  EXPECT_TRUE(
+      wait_until([&] { return stored_events("wm-0001") == kCount; }, std::chrono::seconds(30)))
       << stored_events("wm-0001");
 }
 

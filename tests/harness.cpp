@@ -166,7 +166,8 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
   }
   std::string response;
   char buf[8192];
-  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+    response.append(buf, static_cast<size_t>(n));
   close(fd);
   auto sp = response.find(' ');
   auto header_end = response.find("\r\n\r\n");

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   app.add_option("--mqtt", uri, "Broker URI")->capture_default_str();
   app.add_option("--topic", topic, "Subscription filter")->capture_default_str();
   app.add_option("--count", expect, "Stop after this many messages")->capture_default_str();
-  app.add_option("--qos", qos, "Subscription QoS (the gateway subscribes at 1)")->capture_default_str();
+  app.add_option("--qos", qos, "Subscription QoS (the gateway subscribes at 1)")
+      ->capture_default_str();
   app.add_option("--idle", idle_s, "Give up after this many seconds without a message")
       ->capture_default_str();
   app.add_option("--client-id", client_id, "MQTT client id")->capture_default_str();
@@ -54,8 +55,9 @@ int main(int argc, char** argv) {
   mqtt::async_client client(uri, client_id, mqtt::create_options(MQTTVERSION_3_1_1, 10000));
   Counter counter;
   client.set_callback(counter);
-  client.connect(
-      mqtt::connect_options_builder().clean_session(!persistent).max_inflight(1000).finalize())
+  client
+      .connect(
+          mqtt::connect_options_builder().clean_session(!persistent).max_inflight(1000).finalize())
       ->wait();
   client.subscribe(topic, qos)->wait();
   std::printf("ready\n");
@@ -81,7 +83,7 @@ int main(int argc, char** argv) {
   const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   std::printf("received %llu messages in %.3f s (%.0f msg/s) using %.3f s of CPU\n",
-              static_cast<unsigned long long>(n), secs, secs > 0 ? static_cast<double>(n) / secs : 0.0,
-              cpu);
+              static_cast<unsigned long long>(n), secs,
+              secs > 0 ? static_cast<double>(n) / secs : 0.0, cpu);
   return n == expect ? 0 : 1;
 }
