@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -57,6 +58,10 @@ class GatewayIntegrationTest : public ::testing::Test {
     if (publisher_ && publisher_->is_connected()) publisher_->disconnect()->wait();
     if (gateway_) gateway_->stop(SIGTERM);
     broker_->stop();
+    if (!HasFailure()) {  // keep the logs of a failed test for a look
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
   }
 
   void start_gateway() {
