@@ -75,13 +75,16 @@ HttpResponse Api::list_quarantine(const HttpRequest& req, const Principal& who) 
   std::optional<std::int64_t> next;
   for (size_t i = 0; i < records.size() && static_cast<int>(i) < limit; ++i) {
     const auto& r = records[i];
-    json item = {{"id", r.id},
-                 {"received_at", format_rfc3339(r.received_ms)},
-                 {"topic", r.topic},
-                 {"reason", r.reason},
-                 {"detail", r.detail},
-                 {"payload", payload_text(r.payload)},
-                 {"payload_base64", base64(r.payload)}};
+    json item = {
+        {"id", r.id},
+        {"received_at", format_rfc3339(r.received_ms)},
+        {"topic", r.topic},
+        {"reason", r.reason},
+        {"detail", r.detail},
+        {"payload", payload_text(r.payload)},
+        {"payload_base64", base64(r.payload)},
+        {"payload_size", r.payload_size},
+        {"payload_truncated", r.payload_size > static_cast<std::int64_t>(r.payload.size())}};
     item["device_id"] = r.device_id.empty() ? json(nullptr) : json(r.device_id);
     items.push_back(std::move(item));
     if (static_cast<int>(i) == limit - 1 && static_cast<int>(records.size()) > limit) next = r.id;

@@ -65,7 +65,8 @@ CREATE TABLE quarantine (
   id INTEGER PRIMARY KEY,
   received_ms INTEGER NOT NULL,
   topic TEXT NOT NULL,
-  payload BLOB NOT NULL,
+  payload BLOB NOT NULL,      -- at most kQuarantinePayloadLimit bytes of it
+  payload_size INTEGER NOT NULL,  -- the size as received
   reason TEXT NOT NULL,
   detail TEXT NOT NULL,
   device_id TEXT

@@ -26,8 +26,8 @@ Statement prepare_insert_event(Connection& db) {
 
 Statement prepare_insert_quarantine(Connection& db) {
   return db.prepare(
-      "INSERT INTO quarantine (received_ms, topic, payload, reason, detail, device_id)"
-      " VALUES (?,?,?,?,?,?)");
+      "INSERT INTO quarantine (received_ms, topic, payload, payload_size, reason, detail,"
+      " device_id) VALUES (?,?,?,?,?,?,?)");
 }
 
 Statement prepare_upsert_twin(Connection& db) {
@@ -143,15 +143,17 @@ std::vector<bool> Store::write_batch(const WriteBatch& batch) {
     insert_telemetry_.run();
   }
   for (const auto& row : batch.quarantine) {
+    const std::string_view kept = std::string_view(row.payload).substr(0, kQuarantinePayloadLimit);
     insert_quarantine_.bind(1, row.received_ms)
         .bind(2, row.topic)
-        .bind_blob(3, row.payload)
-        .bind(4, row.reason)
-        .bind(5, row.detail);
+        .bind_blob(3, kept)
+        .bind(4, static_cast<std::int64_t>(row.payload.size()))
+        .bind(5, row.reason)
+        .bind(6, row.detail);
     if (row.device_id.empty()) {
-      insert_quarantine_.bind_null(6);
+      insert_quarantine_.bind_null(7);
     } else {
-      insert_quarantine_.bind(6, row.device_id);
+      insert_quarantine_.bind(7, row.device_id);
     }
     insert_quarantine_.run();
   }
@@ -196,7 +198,8 @@ std::int64_t Store::apply_retention(const RetentionPolicy& policy, std::int64_t 
 
 std::vector<QuarantineRecord> Store::list_quarantine(const QuarantineQuery& q) {
   std::string sql =
-      "SELECT id, received_ms, topic, payload, reason, detail, device_id FROM quarantine"
+      "SELECT id, received_ms, topic, payload, reason, detail, device_id, payload_size"
+      " FROM quarantine"
       " WHERE (?1 IS NULL OR reason = ?1) AND (?2 IS NULL OR device_id = ?2)"
       " AND (?3 IS NULL OR received_ms >= ?3) AND (?4 IS NULL OR received_ms < ?4)"
       " AND (?5 IS NULL OR id < ?5) ORDER BY id DESC LIMIT ?6";
@@ -214,6 +217,7 @@ std::vector<QuarantineRecord> Store::list_quarantine(const QuarantineQuery& q) {
     r.reason = st.text(4);
     r.detail = st.text(5);
     r.device_id = st.opt_text(6).value_or("");
+    r.payload_size = st.int64(7);
     out.push_back(std::move(r));
   }
   return out;

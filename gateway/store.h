@@ -43,7 +43,12 @@ struct QuarantineRow {
 
 struct QuarantineRecord : QuarantineRow {
   std::int64_t id = 0;
+  std::int64_t payload_size = 0;  // as received; `payload` holds at most the first 64 KiB
 };
+
+// A quarantined payload is kept up to this many bytes, so that a few huge garbage
+// messages cannot fill the disk; the size as received is kept beside it.
+inline constexpr std::size_t kQuarantinePayloadLimit = 64 * 1024;
 
 struct QuarantineQuery {
   std::optional<std::string> reason;

@@ -164,3 +164,22 @@ TEST(StoreRetentionTest, TelemetryOlderThanTheLimitIsDeletedOldestFirst) {
 
 }  // namespace
 }  // namespace wm::gateway
+
+namespace wm::gateway {
+namespace {
+
+TEST(StoreQuarantineTest, AHugePayloadIsKeptOnlyInPartWithItsSize) {
+  testing::TempDir dir;
+  Store store(dir.file("g.db"));
+  WriteBatch b;
+  b.quarantine.push_back(QuarantineRow{"wm/v1/s/d/telemetry", std::string(1 << 20, 'x'), 1,
+                                       "malformed_json", "d", ""});
+  (void)store.write_batch(b);
+  auto rows = store.list_quarantine(QuarantineQuery{});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].payload.size(), kQuarantinePayloadLimit);
+  EXPECT_EQ(rows[0].payload_size, 1 << 20);
+}
+
+}  // namespace
+}  // namespace wm::gateway

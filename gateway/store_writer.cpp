@@ -125,6 +125,7 @@ StoreWriter::Taken StoreWriter::take_locked() {
   t.events.swap(events_);
   t.telemetry.swap(telemetry_);
   t.quarantine.swap(quarantine_);
+  t.quarantine_rows = static_cast<std::int64_t>(t.quarantine.size());
   telemetry_.reserve(std::min(t.telemetry.capacity(), options_.max_queued_rows));
   if (twins_due_locked()) {
     t.twins.swap(dirty_twins_);
@@ -138,6 +139,7 @@ StoreWriter::Taken StoreWriter::take_locked() {
 
 void StoreWriter::loop() {
   auto next_retention = Clock_::now();
+  std::int64_t quarantined_since_retention = 0;
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait_for(lock, options_.flush_interval,
@@ -150,7 +152,12 @@ void StoreWriter::loop() {
     space_.notify_all();
 
     write(taken);
-    if (Clock_::now() >= next_retention) {
+    quarantined_since_retention += taken.quarantine_rows;
+    // A flood of garbage must not outgrow the bound between two scheduled passes.
+    const bool quarantine_flood =
+        quarantined_since_retention > options_.retention.quarantine_max_rows / 10;
+    if (Clock_::now() >= next_retention || quarantine_flood) {
+      quarantined_since_retention = 0;
       try {
         auto deleted = store_.apply_retention(options_.retention, clock_.now_ms());
         if (deleted > 0) spdlog::info("retention: deleted {} rows", deleted);

@@ -88,6 +88,7 @@ class StoreWriter {
     std::vector<PendingEvent*> events;
     std::vector<std::packaged_task<void()>> exclusive;
     std::uint64_t generation = 0;
+    std::int64_t quarantine_rows = 0;
   };
 
   void loop();
