@@ -20,108 +20,114 @@ std::string range_text(std::int64_t min, std::int64_t max) {
 
 }  // namespace
 
-// Receives nlohmann's SAX events and keeps the values of the wanted top-level members.
-// Returning false stops the parse; that happens only when the payload is not an object
-// (parse errors are reported to parse_error, which stops it too).
-class FlatJsonObject::SaxHandler {
- public:
-  explicit SaxHandler(FlatJsonObject& object) : object_(object) {}
+// nlohmann's SAX parser calls these; the payload's own errors go to ParseErrorSink below.
+bool FlatJsonObject::SaxHandler::null() {
+  return scalar(Kind::kNull, [](Member&) {});
+}
 
-  bool null() {
-    return scalar(Kind::kNull, [](Member&) {});
-  }
-  bool boolean(bool value) {
-    return scalar(Kind::kBoolean, [value](Member& m) { m.boolean = value; });
-  }
-  bool number_integer(std::int64_t value) {
-    return scalar(Kind::kInteger, [value](Member& m) { m.integer = value; });
-  }
-  bool number_unsigned(std::uint64_t value) {
-    if (value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return number_integer(static_cast<std::int64_t>(value));
-    }
-    return scalar(Kind::kBigInteger, [value](Member& m) {
-      m.number = static_cast<double>(value);
-      m.text = std::to_string(value);
-    });
-  }
-  // nlohmann falls back to a float for an integer literal too large for 64 bits; `text`
-  // is the literal, which tells the two apart.
-  bool number_float(double value, const std::string& text) {
-    const bool integer_literal = text.find_first_not_of("-0123456789") == std::string::npos;
-    return scalar(integer_literal ? Kind::kBigInteger : Kind::kFloat,
-                  [value, integer_literal, &text](Member& m) {
-                    m.number = value;
-                    if (integer_literal) m.text = text;
-                  });
-  }
-  bool string(std::string& value) {
-    return scalar(Kind::kString, [&value](Member& m) { m.text = value; });
-  }
-  bool binary(nlohmann::json::binary_t& /*value*/) { return true; }  // not in JSON text
+bool FlatJsonObject::SaxHandler::boolean(bool value) {
+  return scalar(Kind::kBoolean, [value](Member& m) { m.boolean = value; });
+}
 
-  bool start_object(std::size_t /*size*/) {
-    if (depth_ == 1) nested(Kind::kObject);
-    ++depth_;
-    return true;
-  }
-  bool end_object() {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t /*size*/) {
-    if (depth_ == 0) return not_an_object(Kind::kArray);
-    if (depth_ == 1) nested(Kind::kArray);
-    ++depth_;
-    return true;
-  }
-  bool end_array() {
-    --depth_;
-    return true;
-  }
-  bool key(std::string& name) {
-    if (depth_ != 1) return true;
-    current_ = object_.member_index(name, next_guess_);
-    if (current_ != kNoMember) next_guess_ = current_ + 1 < kMaxMembers ? current_ + 1 : 0;
-    return true;
-  }
+bool FlatJsonObject::SaxHandler::number_integer(std::int64_t value) {
+  return scalar(Kind::kInteger, [value](Member& m) { m.integer = value; });
+}
 
-  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
-                   const nlohmann::json::exception& error) {
-    object_.fail_malformed(error.what());
-    return false;
+bool FlatJsonObject::SaxHandler::number_unsigned(std::uint64_t value) {
+  if (value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return number_integer(static_cast<std::int64_t>(value));
   }
+  return scalar(Kind::kBigInteger, [value](Member& m) {
+    m.number = static_cast<double>(value);
+    m.text = std::to_string(value);
+  });
+}
 
- private:
-  template <class Fill>
-  bool scalar(Kind kind, Fill fill) {
-    if (depth_ == 0) return not_an_object(kind);
-    if (depth_ == 1 && current_ != kNoMember) {
-      Member& member = object_.members_[current_];
-      member.kind = kind;
-      fill(member);
-      current_ = kNoMember;
-    }
-    return true;
-  }
+// nlohmann falls back to a float for an integer literal too large for 64 bits; `text`
+// is the literal, which tells the two apart.
+bool FlatJsonObject::SaxHandler::number_float(double value, const std::string& text) {
+  const bool integer_literal = text.find_first_not_of("-0123456789") == std::string::npos;
+  return scalar(integer_literal ? Kind::kBigInteger : Kind::kFloat,
+                [value, integer_literal, &text](Member& m) {
+                  m.number = value;
+                  if (integer_literal) m.text = text;
+                });
+}
 
-  void nested(Kind kind) {
-    if (current_ == kNoMember) return;
-    object_.members_[current_].kind = kind;
+bool FlatJsonObject::SaxHandler::string(std::string& value) {
+  return scalar(Kind::kString, [&value](Member& m) { m.text = value; });
+}
+
+bool FlatJsonObject::SaxHandler::start_object(std::size_t /*size*/) {
+  if (depth_ == 1) nested(Kind::kObject);
+  ++depth_;
+  return true;
+}
+
+bool FlatJsonObject::SaxHandler::end_object() {
+  --depth_;
+  return true;
+}
+
+bool FlatJsonObject::SaxHandler::start_array(std::size_t /*size*/) {
+  if (depth_ == 0) return not_an_object(Kind::kArray);
+  if (depth_ == 1) nested(Kind::kArray);
+  ++depth_;
+  return true;
+}
+
+bool FlatJsonObject::SaxHandler::end_array() {
+  --depth_;
+  return true;
+}
+
+bool FlatJsonObject::SaxHandler::key(std::string& name) {
+  if (depth_ != 1) return true;
+  current_ = object_.member_index(name, next_guess_);
+  if (current_ != kNoMember) next_guess_ = current_ + 1 < kMaxMembers ? current_ + 1 : 0;
+  return true;
+}
+
+template <class Fill>
+bool FlatJsonObject::SaxHandler::scalar(Kind kind, Fill fill) {
+  if (depth_ == 0) return not_an_object(kind);
+  if (depth_ == 1 && current_ != kNoMember) {
+    Member& member = object_.members_[current_];
+    member.kind = kind;
+    fill(member);
     current_ = kNoMember;
   }
+  return true;
+}
 
-  bool not_an_object(Kind kind) {
-    object_.error_ = make_error(
-        "malformed_json", "",
-        "payload must be a JSON object, got " + std::string(FlatJsonObject::kind_name(kind)));
+void FlatJsonObject::SaxHandler::nested(Kind kind) {
+  if (current_ == kNoMember) return;
+  object_.members_[current_].kind = kind;
+  current_ = kNoMember;
+}
+
+bool FlatJsonObject::SaxHandler::not_an_object(Kind kind) {
+  object_.error_ = make_error(
+      "malformed_json", "",
+      "payload must be a JSON object, got " + std::string(FlatJsonObject::kind_name(kind)));
+  return false;
+}
+
+// The SaxHandler plus what only a whole payload has: binary values (never in JSON text)
+// and syntax errors, which stop the parse.
+class ParseErrorSink : public FlatJsonObject::SaxHandler {
+ public:
+  using SaxHandler::SaxHandler;
+  bool binary(nlohmann::json::binary_t& /*value*/) { return true; }
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::json::exception& error) {
+    error_text_ = error.what();
     return false;
   }
+  const std::string& error_text() const { return error_text_; }
 
-  FlatJsonObject& object_;
-  std::size_t depth_ = 0;            // 1 inside the top-level object
-  std::size_t current_ = kNoMember;  // member whose value comes next, if kept
-  std::size_t next_guess_ = 0;       // where member_index starts looking
+ private:
+  std::string error_text_;
 };
 
 bool FlatJsonObject::parse(std::string_view payload) {
@@ -133,10 +139,11 @@ bool FlatJsonObject::parse(std::string_view payload) {
                             " (a C string terminator sent with the payload?)");
     return false;
   }
-  SaxHandler handler(*this);
+  ParseErrorSink handler(*this);
   try {
     const bool parsed =
         nlohmann::json::sax_parse(payload.data(), payload.data() + payload.size(), &handler);
+    if (!parsed && ok() && !handler.error_text().empty()) fail_malformed(handler.error_text());
     if (!parsed && ok()) error_ = make_error("malformed_json", "", "payload is not valid JSON");
   } catch (const nlohmann::json::exception& e) {
     // sax_parse reports errors to the handler; this is a second line of defence.
@@ -184,7 +191,15 @@ FlatJsonObject::Member* FlatJsonObject::member_to_read(std::size_t index, bool r
 
 void FlatJsonObject::read_integer(std::size_t index, std::int64_t min, std::int64_t max,
                                   std::int64_t& out) {
-  const Member* member = member_to_read(index, /*required=*/true);
+  std::optional<std::int64_t> value;
+  if (member_to_read(index, /*required=*/true) == nullptr) return;
+  read_optional_integer(index, min, max, value);
+  if (value) out = *value;
+}
+
+void FlatJsonObject::read_optional_integer(std::size_t index, std::int64_t min, std::int64_t max,
+                                           std::optional<std::int64_t>& out) {
+  const Member* member = member_to_read(index, /*required=*/false);
   if (member == nullptr) return;
   const std::string name(member_names_[index]);
   if (member->kind == Kind::kInteger && member->integer >= min && member->integer <= max) {
@@ -198,6 +213,13 @@ void FlatJsonObject::read_integer(std::size_t index, std::int64_t min, std::int6
     fail("wrong_type", index, name + " must be an integer, got " + format_float(member->number));
   } else {
     fail_wrong_type(index, *member, "an integer");
+  }
+}
+
+void FlatJsonObject::require_object(std::size_t index) {
+  const Member* member = member_to_read(index, /*required=*/true);
+  if (member != nullptr && member->kind != Kind::kObject) {
+    fail_wrong_type(index, *member, "an object");
   }
 }
 

@@ -34,6 +34,8 @@ class FlatJsonObject {
     static_assert(N <= kMaxMembers, "FlatJsonObject keeps at most kMaxMembers members");
   }
 
+  class SaxHandler;
+
   // Parses `payload`. False, with a "malformed_json" error, when it is not valid UTF-8
   // JSON or not an object.
   [[nodiscard]] bool parse(std::string_view payload);
@@ -57,13 +59,16 @@ class FlatJsonObject {
   void read_enum(std::size_t index, std::optional<Enum> (*from_string)(std::string_view),
                  std::string_view expected, Enum& out);
 
+  void read_optional_integer(std::size_t index, std::int64_t min, std::int64_t max,
+                             std::optional<std::int64_t>& out);
+  // A required member whose value must be an object (its members are not kept).
+  void require_object(std::size_t index);
+
   [[nodiscard]] bool ok() const { return !error_.has_value(); }
   // The first error; only after a read or parse failed.
   [[nodiscard]] Error take_error() { return std::move(*error_); }
 
  private:
-  class SaxHandler;
-
   enum class Kind : std::uint8_t {
     kAbsent,
     kNull,
@@ -100,6 +105,39 @@ class FlatJsonObject {
   std::span<const std::string_view> member_names_;
   std::array<Member, kMaxMembers> members_;
   std::optional<Error> error_;
+};
+
+// Receives the SAX events of one JSON value (nlohmann's SAX interface, minus binary and
+// parse_error) and keeps the wanted top-level members of `object`. parse() uses one for
+// a whole payload; a decoder of payloads that nest such objects (tb-gateway) feeds one
+// the events of a nested object, from its start_object to its end_object, then reads
+// `object`. Returning false means the value is not an object (the error is kept).
+class FlatJsonObject::SaxHandler {
+ public:
+  explicit SaxHandler(FlatJsonObject& object) : object_(object) {}
+
+  bool null();
+  bool boolean(bool value);
+  bool number_integer(std::int64_t value);
+  bool number_unsigned(std::uint64_t value);
+  bool number_float(double value, const std::string& text);
+  bool string(std::string& value);
+  bool start_object(std::size_t size);
+  bool end_object();
+  bool start_array(std::size_t size);
+  bool end_array();
+  bool key(std::string& name);
+
+ private:
+  template <class Fill>
+  bool scalar(Kind kind, Fill fill);
+  void nested(Kind kind);
+  bool not_an_object(Kind kind);
+
+  FlatJsonObject& object_;
+  std::size_t depth_ = 0;                 // 1 inside the top-level object
+  std::size_t current_ = kMaxMembers;     // member whose value comes next, if kept
+  std::size_t next_guess_ = 0;            // where member_index starts looking
 };
 
 template <class Enum>

@@ -40,6 +40,9 @@ struct Telemetry {
   std::optional<double> pump_a;  // 0..20
   std::optional<bool> leak;
   std::optional<bool> door;
+  // False when the wire format left seq out (tb-gateway hubs may): seq is then 0 and
+  // the sample is ordered by ts alone. wm-json-v1 and hx-binary always carry seq.
+  bool has_seq = true;
 
   bool operator==(const Telemetry&) const = default;
 };
@@ -89,6 +92,14 @@ struct Status {
   std::int64_t ts_ms = 0;
   bool online = false;
   bool operator==(const Status&) const = default;
+};
+
+// hx-binary heartbeat (PROTOCOLS.md section 2): proves that the machine is alive and
+// carries no telemetry.
+struct Heartbeat {
+  std::int64_t ts_ms = 0;
+  std::uint32_t seq = 0;
+  bool operator==(const Heartbeat&) const = default;
 };
 
 enum class CommandKind : std::uint8_t { kLock, kUnlock, kDiagnose };

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocols/flat_json_object.h"
+#include "protocols/telemetry_fields.h"
 
 namespace wm::protocols {
 namespace {
@@ -15,39 +16,9 @@ namespace {
 using internal::FlatJsonObject;
 using OrderedJson = nlohmann::ordered_json;
 
-constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t kMaxSeq = std::numeric_limits<std::uint32_t>::max();
+using internal::kMaxInt64;
+using internal::kMaxSeq;
 constexpr std::size_t kMaxTextChars = 64;  // txn and card
-
-// Ranges of PROTOCOLS.md's telemetry table.
-constexpr double kMaxTdsPpm = 5000;
-constexpr double kMaxFlowLpm = 30;
-constexpr double kMaxPressureKpa = 1000;
-constexpr double kMinTempC = -10;
-constexpr double kMaxTempC = 110;
-constexpr double kMaxTankPct = 100;
-constexpr double kMaxPumpA = 20;
-
-// Member indexes are positions in the name arrays below.
-enum TelemetryMember : std::size_t {
-  kTelemetryTs,
-  kTelemetrySeq,
-  kTdsIn,
-  kTdsOut,
-  kFlowLpm,
-  kPressureKpa,
-  kTempC,
-  kTankPct,
-  kUvOk,
-  kFilterL,
-  kPumpA,
-  kLeak,
-  kDoor,
-};
-constexpr std::array<std::string_view, 13> kTelemetryNames = {
-    "ts",       "seq",   "tds_in",   "tds_out", "flow_lpm", "pressure_kpa", "temp_c",
-    "tank_pct", "uv_ok", "filter_l", "pump_a",  "leak",     "door",
-};
 
 enum EventMember : std::size_t {
   kEventTs,
@@ -127,22 +98,12 @@ std::string dump(const OrderedJson& document) {
 }  // namespace
 
 Result<Telemetry> decode_telemetry(std::string_view payload) {
-  FlatJsonObject object("telemetry", kTelemetryNames);
+  FlatJsonObject object("telemetry", internal::kTelemetryNames);
   if (!object.parse(payload)) return object.take_error();
   Telemetry t;
-  object.read_integer(kTelemetryTs, 0, kMaxInt64, t.ts_ms);
-  read_seq(object, kTelemetrySeq, t.seq);
-  object.read_number(kTdsIn, 0, kMaxTdsPpm, t.tds_in);
-  object.read_number(kTdsOut, 0, kMaxTdsPpm, t.tds_out);
-  object.read_number(kFlowLpm, 0, kMaxFlowLpm, t.flow_lpm);
-  object.read_number(kPressureKpa, 0, kMaxPressureKpa, t.pressure_kpa);
-  object.read_number(kTempC, kMinTempC, kMaxTempC, t.temp_c);
-  object.read_optional_number(kTankPct, 0, kMaxTankPct, t.tank_pct);
-  object.read_optional_boolean(kUvOk, t.uv_ok);
-  object.read_integer(kFilterL, 0, kMaxInt64, t.filter_l);
-  object.read_optional_number(kPumpA, 0, kMaxPumpA, t.pump_a);
-  object.read_optional_boolean(kLeak, t.leak);
-  object.read_optional_boolean(kDoor, t.door);
+  object.read_integer(internal::kTelemetryTs, 0, kMaxInt64, t.ts_ms);
+  read_seq(object, internal::kTelemetrySeq, t.seq);
+  internal::read_telemetry_measurements(object, t);
   if (!object.ok()) return object.take_error();
   return t;
 }
