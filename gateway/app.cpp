@@ -92,6 +92,8 @@ int serve(const ServeConfig& config) {
 
   FleetState fleet(std::move(inventory).value());
   fleet.restore(store->load_twins());
+  // Twin rows trail by up to the twin flush interval; the newest messages make up for it.
+  fleet.replay(store->recent_telemetry(200000), store->recent_fault_events(20000));
 
   StoreWriterOptions writer_options;
   writer_options.retention.quarantine_max_rows = config.quarantine_max_rows;

@@ -123,6 +123,22 @@ void FleetState::restore(const std::vector<TwinRow>& rows) {
   }
 }
 
+void FleetState::replay(const std::vector<TelemetryRow>& telemetry,
+                        const std::vector<EventRow>& faults) {
+  std::lock_guard lock(mu_);
+  for (const auto& row : telemetry) {
+    auto it = index_.find(row.device_id);
+    if (it != index_.end()) twins_[it->second].apply(row.telemetry);
+  }
+  for (const auto& row : faults) {
+    auto it = index_.find(row.device_id);
+    const auto* fault = std::get_if<protocols::Fault>(&row.event.body);
+    if (it != index_.end() && fault != nullptr) {
+      twins_[it->second].apply_fault(*fault, row.event.ts_ms);
+    }
+  }
+}
+
 Result<std::string> FleetState::merge_inventory(const devices::Inventory& update) {
   std::lock_guard lock(mu_);
   auto merged = inventory_.merge(update);

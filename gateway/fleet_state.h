@@ -69,6 +69,9 @@ class FleetState {
   std::vector<TwinRow> twin_rows(const std::vector<TwinIndex>& twins) const;
   std::optional<TwinRow> twin_row(const std::string& device_id) const;
   void restore(const std::vector<TwinRow>& rows);
+  // Replays stored messages newer than the twin rows (unknown ids skipped); twins keep
+  // the newest state by event time, so replaying what they already hold changes nothing.
+  void replay(const std::vector<TelemetryRow>& telemetry, const std::vector<EventRow>& faults);
 
   // Merges an inventory document; new devices get a twin. Returns the merged JSON.
   [[nodiscard]] Result<std::string> merge_inventory(const devices::Inventory& update);

@@ -250,6 +250,66 @@ std::vector<TwinRow> Store::load_twins() {
   return out;
 }
 
+std::vector<TelemetryRow> Store::recent_telemetry(std::int64_t limit) {
+  std::lock_guard lock(reader_mu_);
+  auto st = reader_->prepare(
+      "SELECT device_id, ts_ms, seq, tds_in, tds_out, flow_lpm, pressure_kpa, temp_c, tank_pct,"
+      " uv_ok, filter_l, pump_a, leak, door, received_ms FROM telemetry"
+      " WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM telemetry) - ? ORDER BY rowid");
+  st.bind(1, limit);
+  auto opt_real = [&st](int col) -> std::optional<double> {
+    if (st.is_null(col)) return std::nullopt;
+    return st.real(col);
+  };
+  auto opt_bool = [&st](int col) -> std::optional<bool> {
+    if (st.is_null(col)) return std::nullopt;
+    return st.int64(col) != 0;
+  };
+  std::vector<TelemetryRow> out;
+  while (st.step()) {
+    TelemetryRow r;
+    r.device_id = st.text(0);
+    auto& t = r.telemetry;
+    t.ts_ms = st.int64(1);
+    t.seq = static_cast<std::uint32_t>(st.int64(2));
+    t.tds_in = st.real(3);
+    t.tds_out = st.real(4);
+    t.flow_lpm = st.real(5);
+    t.pressure_kpa = st.real(6);
+    t.temp_c = st.real(7);
+    t.tank_pct = opt_real(8);
+    t.uv_ok = opt_bool(9);
+    t.filter_l = st.int64(10);
+    t.pump_a = opt_real(11);
+    t.leak = opt_bool(12);
+    t.door = opt_bool(13);
+    r.received_ms = st.int64(14);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<EventRow> Store::recent_fault_events(std::int64_t limit) {
+  std::lock_guard lock(reader_mu_);
+  auto st = reader_->prepare(
+      "SELECT device_id, ts_ms, seq, fault_code, fault_active, received_ms FROM events"
+      " WHERE type = 'fault' AND id > (SELECT coalesce(max(id), 0) FROM events) - ? ORDER BY id");
+  st.bind(1, limit);
+  std::vector<EventRow> out;
+  while (st.step()) {
+    auto code = protocols::fault_code_from_string(st.text(3));
+    if (!code) continue;
+    EventRow r;
+    r.device_id = st.text(0);
+    r.event.ts_ms = st.int64(1);
+    r.event.seq = static_cast<std::uint32_t>(st.int64(2));
+    r.event.body = protocols::Fault{*code, st.int64(4) != 0};
+    r.received_ms = st.int64(5);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::optional<std::string> Store::load_inventory() {
   std::lock_guard lock(reader_mu_);
   auto st = reader_->prepare("SELECT document FROM inventory WHERE id = 1");

@@ -109,6 +109,11 @@ class Store {
   std::vector<QuarantineRecord> list_quarantine(const QuarantineQuery& query);
   std::int64_t count_events(const std::string& device_id);
   std::vector<TwinRow> load_twins();
+  // The newest `limit` telemetry rows and fault events, oldest first: replayed into the
+  // twins at start-up, since twin rows are written only every few seconds while
+  // telemetry rows and events are written at once.
+  std::vector<TelemetryRow> recent_telemetry(std::int64_t limit);
+  std::vector<EventRow> recent_fault_events(std::int64_t limit);
   std::optional<std::string> load_inventory();
   void save_inventory(const std::string& json, std::int64_t now_ms);
   std::optional<TokenRecord> find_token(const std::string& token_hash);
