@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,6 +58,13 @@ Result<devices::Inventory> load_inventory(Store& store, const std::string& file)
   return inventory;
 }
 
+// SQLite creates the file but not the folders above it.
+void ensure_parent_directory(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+}
+
 sigset_t termination_signals() {
   sigset_t set;
   sigemptyset(&set);
@@ -76,6 +84,7 @@ int serve(const ServeConfig& config) {
   Metrics metrics;
   std::unique_ptr<Store> store;
   try {
+    ensure_parent_directory(config.db_path);
     store = std::make_unique<Store>(config.db_path);
   } catch (const SqliteError& e) {
     spdlog::critical("cannot open the database {}: {}", config.db_path, e.what());
@@ -145,6 +154,7 @@ int add_token(const std::string& db_path, const std::string& role_name, const st
     return 2;
   }
   try {
+    ensure_parent_directory(db_path);
     Store store(db_path);
     if (auto stored = store.load_inventory()) {
       auto inventory = devices::Inventory::parse(*stored);
