@@ -158,7 +158,7 @@ struct DeskConfig {
   // (a flapping sensor must not grow a ticket without bound).
   std::size_t max_evidence = 50;
   // Attempts of a read-change-write against concurrent writers before "conflict".
-  int max_attempts = 8;
+  int max_attempts = 16;
   SlaPolicy sla = SlaPolicy::design_defaults();
 };
 

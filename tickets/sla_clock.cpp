@@ -10,7 +10,9 @@ namespace wm::tickets {
 namespace {
 
 constexpr std::int64_t kMinuteMs = 60'000;
-constexpr std::int64_t kDayMs = 24 * 60 * kMinuteMs;
+constexpr std::int64_t kDayMinutes = std::int64_t{24} * 60;
+constexpr std::int64_t kDayMs = kDayMinutes * kMinuteMs;
+constexpr std::int64_t kHourMinutes = 60;
 
 // Floor division: local days before 1970 (or west of UTC near the epoch) round down.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -25,8 +27,8 @@ struct Window {
 };
 
 Window window_of(const BusinessHours& hours) {
-  if (hours.start_min < 0 || hours.end_min > 24 * 60 || hours.start_min >= hours.end_min) {
-    return Window{0, 24 * 60};
+  if (hours.start_min < 0 || hours.end_min > kDayMinutes || hours.start_min >= hours.end_min) {
+    return Window{0, kDayMinutes};
   }
   return Window{hours.start_min, hours.end_min};
 }
@@ -52,11 +54,13 @@ bool BusinessHours::is_open_at(std::int64_t at_ms) const {
 SlaPolicy SlaPolicy::design_defaults() {
   SlaPolicy policy;
   // P1 ack 15 min / resolve 4 h around the clock.
-  policy.targets[0] = {{15, SlaUnit::kMinutes}, {4 * 60, SlaUnit::kMinutes}, false};
+  policy.targets[0] = {{15, SlaUnit::kMinutes}, {4 * kHourMinutes, SlaUnit::kMinutes}, false};
   // P2 ack 30 min / resolve 8 business hours.
-  policy.targets[1] = {{30, SlaUnit::kMinutes}, {8 * 60, SlaUnit::kBusinessMinutes}, false};
+  policy.targets[1] = {
+      {30, SlaUnit::kMinutes}, {8 * kHourMinutes, SlaUnit::kBusinessMinutes}, false};
   // P3 ack 4 business hours / resolve before the predicted failure or within 3 days.
-  policy.targets[2] = {{4 * 60, SlaUnit::kBusinessMinutes}, {3 * 24 * 60, SlaUnit::kMinutes}, true};
+  policy.targets[2] = {
+      {4 * kHourMinutes, SlaUnit::kBusinessMinutes}, {3 * kDayMinutes, SlaUnit::kMinutes}, true};
   // P4 ack 1 business day / resolve 5 business days.
   policy.targets[3] = {{1, SlaUnit::kBusinessDays}, {5, SlaUnit::kBusinessDays}, false};
   return policy;

@@ -6,6 +6,8 @@
 // minutes from a moment outside business hours starts counting at the next opening; a
 // deadline that uses up a window exactly lands on its closing time (08:00 + 12 business
 // hours = 20:00 the same day). "1 business day" is one full business window of the site.
+// DESIGN.md names business time for P2's resolution only, so P2's 30-minute ack runs
+// around the clock, like P1's.
 // Thread-safe: SlaClock holds only its policy.
 #pragma once
 

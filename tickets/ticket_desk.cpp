@@ -40,7 +40,7 @@ Notification make_notification(const Ticket& ticket, NotificationEvent event, st
 }
 
 TicketDesk::TicketDesk(TicketStore& store, SiteLookup sites, DeskConfig config)
-    : store_(store), sites_(std::move(sites)), config_(std::move(config)), sla_(config_.sla) {}
+    : store_(store), sites_(std::move(sites)), config_(config), sla_(config_.sla) {}
 
 Result<DeskDecision> TicketDesk::on_fault(const FaultSignal& signal, std::int64_t now_ms) {
   if (!is_sensor_source(signal.source)) {
@@ -57,6 +57,7 @@ Result<DeskDecision> TicketDesk::on_fault(const FaultSignal& signal, std::int64_
   const std::optional<Ticket> open = store_.find_open(signal.device_id, signal.kind);
   if (!open) return DeskDecision{};
   return mutate(open->id, ChangeKind::kUpdated, [&](Ticket& ticket, DeskDecision& decision) {
+    if (!ticket.open()) return Status(Ok{});  // resolved meanwhile: nothing left to clear
     ticket.evidence.push_back(
         Evidence{signal.detected_at_ms, signal.source, "cleared: " + signal.evidence});
     if (!ticket.sensor_born()) {
@@ -94,6 +95,7 @@ Result<DeskDecision> TicketDesk::on_healthy(std::string_view device_id, devices:
   const std::optional<Ticket> open = store_.find_open(device_id, kind);
   if (!open || !open->sensor_born()) return DeskDecision{};
   return mutate(open->id, ChangeKind::kUpdated, [&](Ticket& ticket, DeskDecision& decision) {
+    if (!ticket.open()) return Status(Ok{});  // resolved meanwhile
     if (!ticket.healthy_since_ms || *ticket.healthy_since_ms > healthy_since_ms) {
       ticket.healthy_since_ms = healthy_since_ms;
     }

@@ -70,8 +70,9 @@ class TicketDesk {
   [[nodiscard]] const DeskConfig& config() const { return config_; }
 
  private:
-  // A change of one existing ticket: returns the decision or an error; kStale means the
-  // ticket changed under us and the caller should read it again.
+  // A change of one existing ticket, applied to a fresh copy on every attempt: it edits
+  // the ticket and adds what to publish, or refuses with an Error. An unchanged ticket is
+  // not written. mutate() re-reads and re-applies while the write loses races.
   using Mutation = std::function<Status(Ticket&, DeskDecision&)>;
   [[nodiscard]] Result<DeskDecision> mutate(std::string_view ticket_id, ChangeKind kind,
                                             const Mutation& change);
