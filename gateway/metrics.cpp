@@ -58,6 +58,10 @@ std::string_view to_string(MessageKind kind) {
       return "event";
     case MessageKind::kStatus:
       return "status";
+    case MessageKind::kHeartbeat:
+      return "heartbeat";
+    case MessageKind::kHub:
+      return "hub";
     case MessageKind::kCmd:
       return "cmd";
     case MessageKind::kOther:
@@ -104,12 +108,20 @@ std::string Metrics::render() const {
     }
   };
   per_kind("wm_messages_received_total", "MQTT messages received, by topic kind.", received_);
-  per_kind("wm_messages_decoded_total", "Messages decoded and applied, by topic kind.", decoded_);
+  per_kind("wm_messages_decoded_total",
+           "Messages decoded and applied, by kind (a hub's telemetry counts once per sample).",
+           decoded_);
   header(out, "wm_messages_duplicate_total",
          "Messages recognised as already stored (QoS 1 redelivery) and counted once.", "counter");
   out.append("wm_messages_duplicate_total ")
       .append(std::to_string(duplicates_.load()))
       .append("\n");
+  header(out, "wm_messages_missing_total",
+         "Messages machines sent that never arrived (gaps in their seq).", "counter");
+  out.append("wm_messages_missing_total ").append(std::to_string(missing_.load())).append("\n");
+  header(out, "wm_machine_restarts_total", "Machines seen to start their seq again (reboots).",
+         "counter");
+  out.append("wm_machine_restarts_total ").append(std::to_string(restarts_.load())).append("\n");
   {
     std::lock_guard lock(mu_);
     header(out, "wm_messages_quarantined_total", "Messages put in quarantine, by reason.",

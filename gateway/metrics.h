@@ -29,7 +29,17 @@ class Histogram {
 };
 
 // Message kinds the intake counts per topic.
-enum class MessageKind : std::uint8_t { kTelemetry, kEvent, kStatus, kCmd, kOther, kCount };
+// kHeartbeat: hx-binary heartbeats; kHub: tb-gateway connect/disconnect.
+enum class MessageKind : std::uint8_t {
+  kTelemetry,
+  kEvent,
+  kStatus,
+  kHeartbeat,
+  kHub,
+  kCmd,
+  kOther,
+  kCount
+};
 std::string_view to_string(MessageKind kind);
 
 class Metrics {
@@ -40,6 +50,8 @@ class Metrics {
   void decoded(MessageKind kind) { decoded_[static_cast<size_t>(kind)]++; }
   void quarantined(const std::string& reason);
   void duplicate() { duplicates_++; }
+  void machine_restart() { restarts_++; }
+  void missing(std::uint64_t n) { missing_ += n; }
   void store_batch(std::size_t rows, double seconds);
   void store_error() { store_errors_++; }
   void mqtt_connected(bool up) { mqtt_connected_ = up ? 1 : 0; }
@@ -65,6 +77,8 @@ class Metrics {
   KindCounters received_{};
   KindCounters decoded_{};
   std::atomic<std::uint64_t> duplicates_{0};
+  std::atomic<std::uint64_t> restarts_{0};
+  std::atomic<std::uint64_t> missing_{0};
   std::atomic<std::uint64_t> store_errors_{0};
   std::atomic<std::uint64_t> mqtt_reconnects_{0};
   std::atomic<int> mqtt_connected_{0};

@@ -10,12 +10,6 @@
 
 namespace wm::gateway {
 
-namespace {
-// Receives everything under wm/v1, including malformed topic levels, so that those are
-// quarantined with a reason rather than never seen.
-constexpr const char* kSubscription = "wm/v1/#";
-}  // namespace
-
 struct MqttBridge::Client {
   explicit Client(const MqttOptions& o)
       : client(o.uri, o.client_id,
@@ -37,7 +31,9 @@ class MqttBridge::Callback : public virtual mqtt::callback {
     // (e.g. a broker restarted without persistence). Do not wait here: this runs on
     // Paho's thread (TOOLCHAIN trap 8).
     try {
-      client_.subscribe(kSubscription, 1);
+      const auto& topics = intake_subscriptions();
+      client_.subscribe(mqtt::string_collection::create(topics),
+                        std::vector<int>(topics.size(), 1));
     } catch (const mqtt::exception& e) {
       spdlog::error("mqtt subscribe failed: {}", e.what());
     }

@@ -51,7 +51,8 @@ inline const char* kTestInventory = R"({
                "filter_rated_l": 6000},
               {"id": "wm-0002", "site": "s-001", "protocol": "wm-json-v1", "model": "RO-400"},
               {"id": "wm-0003", "site": "s-002", "protocol": "wm-json-v1", "model": "RO-800"},
-              {"id": "hx-0001", "site": "s-002", "protocol": "hx-binary", "model": "HX-2"}]
+              {"id": "hx-0001", "site": "s-002", "protocol": "hx-binary", "model": "HX-2"},
+              {"id": "tb-0001", "site": "s-002", "protocol": "tb-gateway", "model": "RO-400"}]
 })";
 
 inline devices::Inventory test_inventory() {

@@ -135,9 +135,9 @@ class FlatJsonObject::SaxHandler {
   bool not_an_object(Kind kind);
 
   FlatJsonObject& object_;
-  std::size_t depth_ = 0;                 // 1 inside the top-level object
-  std::size_t current_ = kMaxMembers;     // member whose value comes next, if kept
-  std::size_t next_guess_ = 0;            // where member_index starts looking
+  std::size_t depth_ = 0;              // 1 inside the top-level object
+  std::size_t current_ = kMaxMembers;  // member whose value comes next, if kept
+  std::size_t next_guess_ = 0;         // where member_index starts looking
 };
 
 template <class Enum>

@@ -92,6 +92,7 @@ class TelemetrySax {
   bool start_object(std::size_t size) {
     if (skipping()) return open();
     if (depth_ == 0) return open();
+    if (full()) return stop();
     if (depth_ == 1) return skip_entry("an object");
     if (depth_ == 2) {
       reader_.emplace();
@@ -119,6 +120,7 @@ class TelemetrySax {
   bool start_array(std::size_t size) {
     if (skipping()) return open();
     if (depth_ == 0) return not_an_object("an array");
+    if (full()) return stop();
     if (depth_ == 1) {
       index_ = 0;
       if (!is_valid_id(device_)) {
@@ -159,12 +161,14 @@ class TelemetrySax {
   }
 
   std::optional<Error>& error() { return error_; }
+  bool stopped() const { return stopped_; }
 
  private:
   template <class Event>
   bool scalar(Event event, std::string_view kind) {
     if (skipping()) return true;
     if (depth_ == 0) return not_an_object(kind);
+    if (full()) return stop();
     if (depth_ == 1) {
       entry_error(kind);
     } else if (depth_ == 2) {
@@ -182,6 +186,21 @@ class TelemetrySax {
   void forward(Event event) {
     event(reader_->sample_sax);
     if (in_values_) event(reader_->values_sax);
+  }
+
+  // True when the value starting now would add a TbSample past the limit.
+  bool full() const {
+    return (depth_ == 1 || depth_ == 2) && out_.size() >= kTbMaxSamplesPerMessage;
+  }
+  bool stop() {
+    out_.push_back(
+        TbSample{device_, index_,
+                 make_error("too_many_samples", "",
+                            where(device_, index_) + "the message holds more than " +
+                                std::to_string(kTbMaxSamplesPerMessage) +
+                                " samples; this one and the rest of the message were not read")});
+    stopped_ = true;
+    return false;
   }
 
   bool skipping() const { return skip_ != kNoDepth; }
@@ -205,10 +224,11 @@ class TelemetrySax {
   void entry_error(std::string_view kind) {
     out_.push_back(TbSample{
         device_, 0,
-        make_error("wrong_type", "device",
-                   "device " + internal::quoted_for_message(device_) +
-                       ": samples must be an array of {\"ts\":..., \"values\":{...}} objects, got " +
-                       std::string(kind))});
+        make_error(
+            "wrong_type", "device",
+            "device " + internal::quoted_for_message(device_) +
+                ": samples must be an array of {\"ts\":..., \"values\":{...}} objects, got " +
+                std::string(kind))});
   }
   void reject_sample(std::string_view kind) {
     out_.push_back(TbSample{device_, index_,
@@ -236,6 +256,7 @@ class TelemetrySax {
   std::optional<SampleReader> reader_;
   bool values_next_ = false;  // the sample member whose value comes next is "values"
   bool in_values_ = false;
+  bool stopped_ = false;  // at kTbMaxSamplesPerMessage
 };
 
 Error nul_byte_error(std::size_t offset) {
@@ -260,6 +281,7 @@ Result<std::vector<TbSample>> decode_tb_telemetry(std::string_view payload) {
     const bool parsed =
         nlohmann::json::sax_parse(payload.data(), payload.data() + payload.size(), &sax);
     if (sax.error()) return *sax.error();
+    if (sax.stopped()) return samples;
     if (!parsed) return make_error("malformed_json", "", "payload is not valid JSON");
   } catch (const nlohmann::json::exception& e) {
     return make_error("malformed_json", "",
@@ -270,7 +292,7 @@ Result<std::vector<TbSample>> decode_tb_telemetry(std::string_view payload) {
 
 Result<std::string> decode_tb_device(std::string_view payload) {
   static constexpr std::array<std::string_view, 1> kNames = {"device"};
-  FlatJsonObject object("connect message", kNames);
+  FlatJsonObject object("connect or disconnect message", kNames);
   if (!object.parse(payload)) return object.take_error();
   std::string device_id;
   object.read_string(0, 1, std::numeric_limits<std::size_t>::max(), device_id);
@@ -345,9 +367,9 @@ Result<TbRpc> decode_tb_rpc(std::string_view payload) {
   if (!data->is_object()) return wrong("data", "an object");
   const nlohmann::json* id = member(*data, "id");
   if (id == nullptr) return missing("id");
-  if (!id->is_number_integer() || (id->is_number_unsigned() && id->get<std::uint64_t>() >
-                                                                   static_cast<std::uint64_t>(
-                                                                       internal::kMaxInt64))) {
+  if (!id->is_number_integer() ||
+      (id->is_number_unsigned() &&
+       id->get<std::uint64_t>() > static_cast<std::uint64_t>(internal::kMaxInt64))) {
     return wrong("id", "an integer");
   }
   rpc.id = id->get<std::int64_t>();

@@ -11,7 +11,8 @@
 // knows a machine is the caller's question.
 //
 // Error codes are those of wm_json.h ("malformed_json", "missing_field", "wrong_type",
-// "out_of_range") plus "bad_id" for a machine id not of the id syntax. A sample is
+// "out_of_range") plus "bad_id" for a machine id not of the id syntax and
+// "too_many_samples" (see kTbMaxSamplesPerMessage). A sample is
 // {"ts": <Unix ms>, "values": {<section 1 telemetry members but ts>}}: ts and values are
 // required, seq is optional (Telemetry::has_seq tells), the other members are checked as
 // wm-json-v1 checks them, and unknown members are ignored. Functions are pure,
@@ -42,6 +43,11 @@ struct TbSample {
   std::size_t index = 0;  // position in the machine's array (0 for an entry-level error)
   Result<Telemetry> telemetry;
 };
+
+// A message is read up to this many TbSamples (taken or rejected); past it, one more
+// TbSample with error "too_many_samples" names where reading stopped, and the rest of the
+// message is not read. This bounds what a single payload of garbage can cost.
+inline constexpr std::size_t kTbMaxSamplesPerMessage = 10000;
 
 [[nodiscard]] Result<std::vector<TbSample>> decode_tb_telemetry(std::string_view payload);
 

@@ -97,4 +97,36 @@ std::string wm_topic(std::string_view site_id, std::string_view device_id, Topic
   return topic;
 }
 
+Result<HxTopic> parse_hx_topic(std::string_view topic) {
+  constexpr std::string_view kHxPrefix = "hx/";
+  constexpr std::string_view kHxShape = "hx/{device_id}/{up|down}";
+  const auto bad = [&](std::string_view what) -> Error {
+    return make_error("bad_topic", "topic",
+                      std::string(what) + ": expected " + std::string(kHxShape) + ", got " +
+                          internal::quoted_for_message(topic));
+  };
+  if (!topic.starts_with(kHxPrefix)) return bad("topic does not start with hx/");
+  const std::string_view rest = topic.substr(kHxPrefix.size());
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return bad("topic has too few levels");
+  const std::string_view device_id = rest.substr(0, slash);
+  const std::string_view direction = rest.substr(slash + 1);
+  HxTopic parsed;
+  if (direction == "up") {
+    parsed.direction = HxDirection::kUp;
+  } else if (direction == "down") {
+    parsed.direction = HxDirection::kDown;
+  } else {
+    return bad(direction.find('/') == std::string_view::npos ? "unknown direction"
+                                                             : "topic has too many levels");
+  }
+  if (!is_valid_id(device_id)) return bad_id("device_id", device_id);
+  parsed.device_id = device_id;
+  return parsed;
+}
+
+std::string hx_topic(std::string_view device_id, HxDirection direction) {
+  return "hx/" + std::string(device_id) + (direction == HxDirection::kUp ? "/up" : "/down");
+}
+
 }  // namespace wm::protocols

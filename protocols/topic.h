@@ -33,4 +33,23 @@ std::string wm_topic(std::string_view site_id, std::string_view device_id, Topic
 // Subscription filter for everything machines publish on wm/v1.
 inline constexpr std::string_view kWmSubscribeFilter = "wm/v1/+/+/+";
 
+// hx-binary machines (PROTOCOLS.md section 2) publish on hx/{device_id}/up and take
+// commands on hx/{device_id}/down; their site comes from the inventory.
+enum class HxDirection : std::uint8_t { kUp, kDown };
+struct HxTopic {
+  std::string device_id;
+  HxDirection direction = HxDirection::kUp;
+  bool operator==(const HxTopic&) const = default;
+};
+
+// Parses hx/{device_id}/{up|down}. Errors: "bad_topic" (wrong prefix or shape, unknown
+// direction) and "bad_id" (device id not of the id syntax).
+[[nodiscard]] Result<HxTopic> parse_hx_topic(std::string_view topic);
+
+// "hx/{device}/up" or "hx/{device}/down".
+std::string hx_topic(std::string_view device_id, HxDirection direction);
+
+// Subscription filter for everything hx-binary machines publish.
+inline constexpr std::string_view kHxSubscribeFilter = "hx/+/up";
+
 }  // namespace wm::protocols

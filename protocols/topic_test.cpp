@@ -114,5 +114,25 @@ TEST(WmTopic, BuildsWhatParseReads) {
 
 TEST(WmTopic, SubscribeFilterHasTheTopicShape) { EXPECT_EQ(kWmSubscribeFilter, "wm/v1/+/+/+"); }
 
+TEST(HxTopic, ParsesWhatHxTopicBuilds) {
+  EXPECT_EQ(hx_topic("m-0001", HxDirection::kUp), "hx/m-0001/up");
+  EXPECT_EQ(hx_topic("m-0001", HxDirection::kDown), "hx/m-0001/down");
+  for (HxDirection direction : {HxDirection::kUp, HxDirection::kDown}) {
+    EXPECT_EQ(*parse_hx_topic(hx_topic("dev_9", direction)), (HxTopic{"dev_9", direction}));
+  }
+  EXPECT_EQ(kHxSubscribeFilter, "hx/+/up");
+}
+
+TEST(HxTopic, RejectsOtherShapesAndBadIds) {
+  for (const char* topic : {"", "hx", "hx/", "hx/m-1", "hx/m-1/", "hx/m-1/sideways", "hx/m-1/up/x",
+                            "wm/v1/s/m/telemetry", "HX/m-1/up"}) {
+    EXPECT_EQ(parse_hx_topic(topic).error().code, "bad_topic") << topic;
+  }
+  for (const char* topic : {"hx//up", "hx/m 1/up", "hx/m+1/down"}) {
+    EXPECT_EQ(parse_hx_topic(topic).error().code, "bad_id") << topic;
+  }
+  EXPECT_EQ(parse_hx_topic("hx/" + std::string(65, 'a') + "/up").error().field, "device_id");
+}
+
 }  // namespace
 }  // namespace wm::protocols

@@ -109,11 +109,13 @@ Status parse_machines(const json& doc, Fleet& fleet,
     }
     auto protocol = string_field(entry, "protocol", where);
     if (!protocol.ok()) return protocol.error();
-    if (*protocol != "wm-json-v1") {
+    const auto wire_protocol = wire_protocol_from_string(*protocol);
+    if (!wire_protocol) {
       ++fleet.skipped_machines;
       continue;
     }
     FleetMachine machine;
+    machine.protocol = *wire_protocol;
     machine.id = *id;
     machine.site = site->second;
     auto model = string_field(entry, "model", where, false);
@@ -139,6 +141,22 @@ std::string card_token(std::size_t card_number) {
   return "c-" + digits;
 }
 
+std::size_t count_machines(const Fleet& fleet, WireProtocol protocol) {
+  return static_cast<std::size_t>(
+      std::count_if(fleet.machines.begin(), fleet.machines.end(),
+                    [protocol](const FleetMachine& m) { return m.protocol == protocol; }));
+}
+
+Fleet machines_speaking(const Fleet& fleet, WireProtocol protocol) {
+  Fleet subset;
+  subset.sites = fleet.sites;
+  subset.skipped_machines = fleet.skipped_machines;
+  for (const FleetMachine& m : fleet.machines) {
+    if (m.protocol == protocol) subset.machines.push_back(m);
+  }
+  return subset;
+}
+
 Result<Fleet> parse_fleet(std::string_view inventory_json) {
   const json doc = json::parse(inventory_json, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
@@ -151,7 +169,7 @@ Result<Fleet> parse_fleet(std::string_view inventory_json) {
     return machines.error();
   }
   // Card pools in site order, sized by the machines a site has (at least one machine's
-  // worth, so that a site with only other-protocol machines still has a pool).
+  // worth, so that a site whose machines were all skipped still has a pool).
   std::vector<std::size_t> machines_per_site(fleet.sites.size(), 0);
   for (const FleetMachine& m : fleet.machines) ++machines_per_site[m.site];
   std::size_t next_card = 1;

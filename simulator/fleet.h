@@ -1,7 +1,8 @@
 // Fleet: the part of an API.md inventory the simulator plays — sites with their kind
 // and UTC offset, and the machines on them — read from the inventory JSON document.
 //
-// The simulator speaks wm-json-v1 only; machines of other protocols are counted and
+// Every machine keeps the wire protocol the inventory gives it (wm-json-v1, hx-binary,
+// tb-gateway); a machine of a protocol the simulator does not know is counted and
 // skipped. Each site gets a deterministic pool of card tokens ("c-000123") that its
 // people pay with. Parsing is the simulator's own (no dependency on devices/), and
 // checks only what the simulator relies on. No I/O: the caller reads the file.
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "protocols/result.h"
+#include "simulator/protocol_mix.h"
 #include "simulator/usage_curve.h"
 
 namespace wm::sim {
@@ -35,13 +37,20 @@ struct FleetMachine {
   std::size_t site = 0;  // index into Fleet::sites
   std::string model;
   std::int64_t filter_rated_l = kDefaultFilterRatedLitres;
+  WireProtocol protocol = WireProtocol::kWmJson;
 };
 
 struct Fleet {
   std::vector<FleetSite> sites;
-  std::vector<FleetMachine> machines;  // wm-json-v1 machines, in document order
-  std::size_t skipped_machines = 0;    // machines of another protocol
+  std::vector<FleetMachine> machines;  // in document order
+  std::size_t skipped_machines = 0;    // machines of a protocol the simulator does not know
 };
+
+// How many machines of `fleet` speak `protocol`.
+std::size_t count_machines(const Fleet& fleet, WireProtocol protocol);
+
+// The same sites with only the machines that speak `protocol` (card pools unchanged).
+Fleet machines_speaking(const Fleet& fleet, WireProtocol protocol);
 
 // Errors: "malformed_json", "missing_field", "wrong_type", "bad_id", "out_of_range",
 // "duplicate_id", "unknown_reference"; `field` names the entry ("devices[3].site").

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-#include "protocols/wm_json.h"
 #include "simulator/sim_time.h"
 #include "simulator/usage_curve.h"
 
@@ -31,6 +30,9 @@ FleetSimulation::FleetSimulation(const Fleet& fleet, const SimulationOptions& op
     const auto phase = machines_[i].random().uniform_int(0, interval_ms_ - 1);
     due_.push(Due{options.start_ms + phase, i, Action::kTelemetry});
     due_.push(Due{next_customer_ms(i, options.start_ms), i, Action::kDispenseStart});
+    if (machines_[i].protocol() == WireProtocol::kHxBinary) {
+      due_.push(Due{options.start_ms + phase + interval_ms_ / 2, i, Action::kHeartbeat});
+    }
   }
 }
 
@@ -50,9 +52,8 @@ std::int64_t FleetSimulation::next_customer_ms(std::size_t index, std::int64_t f
 }
 
 void FleetSimulation::publish_statuses(bool online, std::int64_t ts_ms, MessageSink& sink) const {
-  const std::string payload = protocols::encode_status(protocols::Status{ts_ms, online});
   for (std::size_t i = 0; i < machines_.size(); ++i) {
-    sink.deliver(OutgoingMessage{i, protocols::TopicKind::kStatus, payload});
+    sink.deliver(MachineMessage{i, protocols::Status{ts_ms, online}});
   }
 }
 
@@ -69,8 +70,7 @@ std::size_t FleetSimulation::advance_to(std::int64_t until_ms, MessageSink& sink
     SimulatedMachine& m = machines_[due.machine];
     switch (due.action) {
       case Action::kTelemetry:
-        sink.deliver(OutgoingMessage{due.machine, protocols::TopicKind::kTelemetry,
-                                     protocols::encode_telemetry(m.read_telemetry(due.at_ms))});
+        sink.deliver(MachineMessage{due.machine, m.read_telemetry(due.at_ms)});
         ++delivered;
         due_.push(Due{due.at_ms + interval_ms_, due.machine, Action::kTelemetry});
         break;
@@ -78,11 +78,15 @@ std::size_t FleetSimulation::advance_to(std::int64_t until_ms, MessageSink& sink
         due_.push(Due{m.start_dispense(due.at_ms), due.machine, Action::kDispenseEnd});
         break;
       case Action::kDispenseEnd:
-        sink.deliver(OutgoingMessage{due.machine, protocols::TopicKind::kEvent,
-                                     protocols::encode_event(m.finish_dispense())});
+        sink.deliver(MachineMessage{due.machine, m.finish_dispense()});
         ++delivered;
         due_.push(Due{next_customer_ms(due.machine, due.at_ms + kCustomerGapMs), due.machine,
                       Action::kDispenseStart});
+        break;
+      case Action::kHeartbeat:
+        sink.deliver(MachineMessage{due.machine, m.heartbeat(due.at_ms)});
+        ++delivered;
+        due_.push(Due{due.at_ms + interval_ms_, due.machine, Action::kHeartbeat});
         break;
     }
   }

@@ -1,12 +1,15 @@
 // FleetSimulation: plays every machine of a Fleet in event time and hands each message
-// a machine would publish to a MessageSink, in timestamp order.
+// a machine would send to a MessageSink, in timestamp order, as a normalized message
+// (protocols/messages.h); putting it on the wire in the machine's protocol is the
+// sink's job (WireEncoder in wire_encoder.h).
 //
 // Each machine reads its sensors every telemetry interval (with its own phase, so the
 // fleet does not report in lock-step) and sells water to customers who arrive as a
 // Poisson process whose rate follows the site kind's usage curve (sampled by thinning).
-// The run is a pure function of the fleet, the seed and the start time: how the caller
-// slices advance_to() calls does not change a single message. No I/O, no clock; the
-// sink decides what "publish" means. Not thread-safe.
+// hx-binary machines also send a heartbeat half-way between two readings, as HX
+// firmware does to prove it is alive. The run is a pure function of the fleet, the
+// seed and the start time: how the caller slices advance_to() calls does not change a
+// single message. No I/O, no clock. Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -14,27 +17,28 @@
 #include <functional>
 #include <queue>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "protocols/topic.h"
+#include "protocols/messages.h"
 #include "simulator/fleet.h"
 #include "simulator/simulated_machine.h"
 
 namespace wm::sim {
 
-// A wm-json-v1 payload for the topic `kind` of machine `machine` (an index into the
-// fleet's machines). Delivery QoS and retention follow the topic kind (PROTOCOLS.md).
-struct OutgoingMessage {
+// A message of machine `machine` (an index into the fleet's machines). A Status is the
+// machine going online (start, reconnect) or offline (clean shutdown).
+struct MachineMessage {
   std::size_t machine = 0;
-  protocols::TopicKind kind = protocols::TopicKind::kTelemetry;
-  std::string payload;
+  std::variant<protocols::Telemetry, protocols::Event, protocols::Heartbeat, protocols::Status>
+      body;
 };
 
-// Where a simulation's messages go: a broker adapter in wm-sim, a vector in tests.
+// Where a simulation's messages go: a WireEncoder in wm-sim, a vector in tests.
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
-  virtual void deliver(OutgoingMessage message) = 0;
+  virtual void deliver(MachineMessage message) = 0;
 };
 
 struct SimulationOptions {
@@ -50,7 +54,7 @@ class FleetSimulation {
   std::size_t machine_count() const { return machines_.size(); }
   SimulatedMachine& machine(std::size_t index) { return machines_[index]; }
 
-  // One retained status message per machine: {"ts":ts_ms,"online":online}.
+  // One Status{ts_ms, online} per machine, in machine order.
   void publish_statuses(bool online, std::int64_t ts_ms, MessageSink& sink) const;
 
   // Delivers, in event-time order, the messages due at or before `until_ms`, at most
@@ -58,11 +62,13 @@ class FleetSimulation {
   std::size_t advance_to(std::int64_t until_ms, MessageSink& sink,
                          std::size_t max_messages = SIZE_MAX);
 
-  // Event time of the next action (a telemetry reading, a dispense starting or ending).
+  // Event time of the next action (a reading, a heartbeat, a dispense starting or
+  // ending). Every message stamped before it has been delivered.
   std::int64_t next_due_ms() const;
 
  private:
-  enum class Action : unsigned char { kTelemetry, kDispenseStart, kDispenseEnd };
+  // New actions go last: the order of ties must not change for existing streams.
+  enum class Action : unsigned char { kTelemetry, kDispenseStart, kDispenseEnd, kHeartbeat };
   struct Due {
     std::int64_t at_ms;
     std::size_t machine;

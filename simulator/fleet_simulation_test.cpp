@@ -15,11 +15,20 @@ namespace {
 
 constexpr std::int64_t kMondayMidnightBeijing = 1709481600000;  // 2024-03-04T00:00+08:00
 
+using protocols::Event;
+using protocols::Heartbeat;
+using protocols::Telemetry;
+
 class RecordingSink : public MessageSink {
  public:
-  void deliver(OutgoingMessage message) override { messages.push_back(std::move(message)); }
-  std::vector<OutgoingMessage> messages;
+  void deliver(MachineMessage message) override { messages.push_back(std::move(message)); }
+  std::vector<MachineMessage> messages;
 };
+
+template <class T>
+bool is(const MachineMessage& m) {
+  return std::holds_alternative<T>(m.body);
+}
 
 Fleet fleet_of(SiteKind kind, std::size_t machines) {
   Fleet fleet;
@@ -39,11 +48,8 @@ Fleet fleet_of(SiteKind kind, std::size_t machines) {
   return fleet;
 }
 
-std::int64_t ts_of(const OutgoingMessage& m) {
-  if (m.kind == protocols::TopicKind::kTelemetry) {
-    return protocols::decode_telemetry(m.payload)->ts_ms;
-  }
-  return protocols::decode_event(m.payload)->ts_ms;
+std::int64_t ts_of(const MachineMessage& m) {
+  return std::visit([](const auto& body) { return body.ts_ms; }, m.body);
 }
 
 TEST(FleetSimulationTest, MessagesDecodeAndComeInOrderWithConsecutiveSeq) {
@@ -55,16 +61,19 @@ TEST(FleetSimulationTest, MessagesDecodeAndComeInOrderWithConsecutiveSeq) {
   std::map<std::size_t, std::uint32_t> next_seq;
   std::int64_t last_ts = 0;
   std::size_t events = 0;
-  for (const OutgoingMessage& m : sink.messages) {
+  for (const MachineMessage& m : sink.messages) {
     std::uint32_t seq = 0;
-    if (m.kind == protocols::TopicKind::kTelemetry) {
-      auto t = protocols::decode_telemetry(m.payload);
-      ASSERT_TRUE(t.ok()) << t.error().to_string() << " in " << m.payload;
+    if (is<Telemetry>(m)) {
+      // What the machine says must be what wm-json-v1 can carry.
+      const std::string payload = protocols::encode_telemetry(std::get<Telemetry>(m.body));
+      auto t = protocols::decode_telemetry(payload);
+      ASSERT_TRUE(t.ok()) << t.error().to_string() << " in " << payload;
       seq = t->seq;
     } else {
-      ASSERT_EQ(m.kind, protocols::TopicKind::kEvent);
-      auto e = protocols::decode_event(m.payload);
-      ASSERT_TRUE(e.ok()) << e.error().to_string() << " in " << m.payload;
+      ASSERT_TRUE(is<Event>(m));
+      const std::string payload = protocols::encode_event(std::get<Event>(m.body));
+      auto e = protocols::decode_event(payload);
+      ASSERT_TRUE(e.ok()) << e.error().to_string() << " in " << payload;
       ASSERT_TRUE(std::holds_alternative<protocols::Dispense>(e->body));
       seq = e->seq;
       ++events;
@@ -84,7 +93,7 @@ TEST(FleetSimulationTest, EveryMachineReportsOncePerInterval) {
   sim.advance_to(kMondayMidnightBeijing + kMsPerHour - 1, sink);
   std::map<std::size_t, int> telemetry;
   for (const auto& m : sink.messages) {
-    if (m.kind == protocols::TopicKind::kTelemetry) ++telemetry[m.machine];
+    if (is<Telemetry>(m)) ++telemetry[m.machine];
   }
   ASSERT_EQ(telemetry.size(), 4u);
   for (const auto& [machine, count] : telemetry) EXPECT_EQ(count, 120) << machine;
@@ -104,7 +113,8 @@ TEST(FleetSimulationTest, SlicingDoesNotChangeTheStream) {
   }
   ASSERT_EQ(all_at_once.messages.size(), in_slices.messages.size());
   for (std::size_t i = 0; i < in_slices.messages.size(); ++i) {
-    EXPECT_EQ(all_at_once.messages[i].payload, in_slices.messages[i].payload) << i;
+    EXPECT_EQ(all_at_once.messages[i].machine, in_slices.messages[i].machine) << i;
+    EXPECT_EQ(all_at_once.messages[i].body, in_slices.messages[i].body) << i;
   }
 }
 
@@ -115,7 +125,7 @@ std::vector<int> dispenses_by_weekday(SiteKind kind, std::uint64_t seed) {
   sim.advance_to(kMondayMidnightBeijing + 7 * kMsPerDay - 1, sink);
   std::vector<int> per_day(7, 0);
   for (const auto& m : sink.messages) {
-    if (m.kind == protocols::TopicKind::kEvent) ++per_day[local_time(ts_of(m), 480).weekday];
+    if (is<Event>(m)) ++per_day[local_time(ts_of(m), 480).weekday];
   }
   return per_day;
 }
@@ -144,7 +154,7 @@ TEST(FleetSimulationTest, NightsAreQuieterThanNoon) {
   sim.advance_to(kMondayMidnightBeijing + 7 * kMsPerDay - 1, sink);
   int night = 0, noon = 0;
   for (const auto& m : sink.messages) {
-    if (m.kind != protocols::TopicKind::kEvent) continue;
+    if (!is<Event>(m)) continue;
     const double hour = local_time(ts_of(m), 480).hour;
     if (hour >= 2 && hour < 4) ++night;
     if (hour >= 11 && hour < 13) ++noon;
@@ -159,11 +169,40 @@ TEST(FleetSimulationTest, StatusesAreOnePerMachine) {
   ASSERT_EQ(sink.messages.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(sink.messages[i].machine, i);
-    EXPECT_EQ(sink.messages[i].kind, protocols::TopicKind::kStatus);
-    const auto status = protocols::decode_status(sink.messages[i].payload);
-    ASSERT_TRUE(status.ok());
-    EXPECT_EQ(*status, (protocols::Status{1234, false}));
+    ASSERT_TRUE(is<protocols::Status>(sink.messages[i]));
+    EXPECT_EQ(std::get<protocols::Status>(sink.messages[i].body), (protocols::Status{1234, false}));
   }
+}
+
+TEST(FleetSimulationTest, HxMachinesBeatHalfWayBetweenReadingsAndShareTheSeqCounter) {
+  Fleet fleet = fleet_of(SiteKind::kMall, 3);
+  fleet.machines[1].protocol = WireProtocol::kHxBinary;
+  const std::int64_t start = kMondayMidnightBeijing + 12 * kMsPerHour;
+  FleetSimulation sim(fleet, SimulationOptions{9, start, 60'000});
+  RecordingSink sink;
+  sim.advance_to(start + kMsPerHour - 1, sink);
+  std::uint32_t next_seq = 0;
+  std::vector<std::int64_t> readings, beats;
+  for (const MachineMessage& m : sink.messages) {
+    if (is<Heartbeat>(m)) {
+      EXPECT_EQ(m.machine, 1u) << "only hx-binary machines beat";
+    }
+    if (m.machine != 1) continue;
+    std::uint32_t seq = 0;
+    if (is<Telemetry>(m)) {
+      readings.push_back(ts_of(m));
+      seq = std::get<Telemetry>(m.body).seq;
+    } else if (is<Heartbeat>(m)) {
+      beats.push_back(ts_of(m));
+      seq = std::get<Heartbeat>(m.body).seq;
+    } else {
+      seq = std::get<Event>(m.body).seq;
+    }
+    EXPECT_EQ(seq, next_seq++);
+  }
+  ASSERT_EQ(readings.size(), 60u);
+  ASSERT_EQ(beats.size(), readings.size() - (beats.size() < readings.size() ? 1 : 0));
+  for (std::size_t i = 0; i < beats.size(); ++i) EXPECT_EQ(beats[i], readings[i] + 30'000) << i;
 }
 
 TEST(FloodPlanTest, RoundRobinWithPerMachineSeqAndRisingTime) {

@@ -14,21 +14,31 @@ constexpr const char* kInventory = R"({
     {"id": "wm-0001", "site": "s-001", "protocol": "wm-json-v1", "model": "RO-400",
      "filter_rated_l": 6000},
     {"id": "hx-0002", "site": "s-001", "protocol": "hx-binary"},
-    {"id": "wm-0003", "site": "s-002", "protocol": "wm-json-v1"}]
+    {"id": "wm-0003", "site": "s-002", "protocol": "wm-json-v1"},
+    {"id": "tb-0004", "site": "s-002", "protocol": "tb-gateway"},
+    {"id": "zz-0005", "site": "s-002", "protocol": "zigbee"}]
 })";
 
-TEST(ParseFleetTest, ReadsSitesAndWmJsonMachines) {
+TEST(ParseFleetTest, ReadsSitesAndMachinesOfEveryKnownProtocol) {
   const auto fleet = parse_fleet(kInventory);
   ASSERT_TRUE(fleet.ok()) << fleet.error().to_string();
   ASSERT_EQ(fleet->sites.size(), 2u);
   EXPECT_EQ(fleet->sites[1].kind, SiteKind::kMall);
   EXPECT_EQ(fleet->sites[1].utc_offset_min, 420);
-  ASSERT_EQ(fleet->machines.size(), 2u);
-  EXPECT_EQ(fleet->skipped_machines, 1u);
-  EXPECT_EQ(fleet->machines[1].id, "wm-0003");
-  EXPECT_EQ(fleet->machines[1].site, 1u);
-  EXPECT_EQ(fleet->machines[1].model, "RO-400");  // default
-  EXPECT_EQ(fleet->machines[1].filter_rated_l, kDefaultFilterRatedLitres);
+  ASSERT_EQ(fleet->machines.size(), 4u);
+  EXPECT_EQ(fleet->skipped_machines, 1u);  // zigbee
+  EXPECT_EQ(fleet->machines[0].protocol, WireProtocol::kWmJson);
+  EXPECT_EQ(fleet->machines[1].protocol, WireProtocol::kHxBinary);
+  EXPECT_EQ(fleet->machines[3].protocol, WireProtocol::kTbGateway);
+  EXPECT_EQ(fleet->machines[2].id, "wm-0003");
+  EXPECT_EQ(fleet->machines[2].site, 1u);
+  EXPECT_EQ(fleet->machines[2].model, "RO-400");  // default
+  EXPECT_EQ(fleet->machines[2].filter_rated_l, kDefaultFilterRatedLitres);
+  EXPECT_EQ(count_machines(*fleet, WireProtocol::kWmJson), 2u);
+  const Fleet json = machines_speaking(*fleet, WireProtocol::kWmJson);
+  ASSERT_EQ(json.machines.size(), 2u);
+  EXPECT_EQ(json.machines[1].id, "wm-0003");
+  EXPECT_EQ(json.sites.size(), 2u);
 }
 
 TEST(ParseFleetTest, CardPoolsDoNotOverlap) {
@@ -36,7 +46,7 @@ TEST(ParseFleetTest, CardPoolsDoNotOverlap) {
   ASSERT_TRUE(fleet.ok());
   const FleetSite& a = fleet->sites[0];
   const FleetSite& b = fleet->sites[1];
-  EXPECT_EQ(a.card_count, kCardsPerMachine);
+  EXPECT_EQ(a.card_count, 2 * kCardsPerMachine);
   EXPECT_EQ(a.first_card + a.card_count, b.first_card);
   EXPECT_EQ(card_token(123), "c-000123");
   EXPECT_EQ(card_token(1234567), "c-1234567");

@@ -208,9 +208,12 @@ std::string padded_id(std::string_view prefix, std::size_t number, std::size_t w
   return std::string(prefix) + digits_text;
 }
 
-ordered_json generate_inventory(std::size_t device_count, std::uint64_t seed) {
+ordered_json generate_inventory(std::size_t device_count, std::uint64_t seed,
+                                const ProtocolMix& mix) {
   SeededRandom random = SeededRandom::for_stream(seed, "inventory");
   const std::vector<std::size_t> sizes = draw_site_sizes(random, device_count);
+  // A stream of its own, so that the mix changes nothing but the protocols.
+  const std::vector<WireProtocol> protocols = assign_protocols(sizes, mix, seed);
 
   ordered_json orgs = ordered_json::array();
   const std::size_t operator_count =
@@ -267,9 +270,10 @@ ordered_json generate_inventory(std::size_t device_count, std::uint64_t seed) {
 
     for (std::size_t d = 0; d < sizes[s]; ++d) {
       const ModelChoice model = draw_model(random, kind);
+      const WireProtocol protocol = protocols[next_device - 1];
       devices.push_back({{"id", padded_id("wm-", next_device++, device_width)},
                          {"site", site_id},
-                         {"protocol", "wm-json-v1"},
+                         {"protocol", std::string(to_string(protocol))},
                          {"model", model.model},
                          {"filter_rated_l", model.filter_rated_l}});
     }

@@ -10,9 +10,9 @@
 #include "protocols/wm_json.h"
 #include "simulator/bounded_publisher.h"
 #include "simulator/fleet_simulation.h"
-#include "simulator/machine_topics.h"
 #include "simulator/shutdown_signal.h"
 #include "simulator/sim_time.h"
+#include "simulator/wire_encoder.h"
 
 // One connection for the whole fleet.
 //
@@ -39,28 +39,19 @@ constexpr auto kMaxIdleWait = std::chrono::milliseconds(200);
 constexpr auto kShutdownBudget = std::chrono::seconds(15);
 constexpr auto kProgressEvery = std::chrono::seconds(10);
 
-// Publishes the simulation's messages; QoS and retention follow PROTOCOLS.md section 1.
-class BrokerSink : public MessageSink {
+// Publishes what the WireEncoder puts on the wire; QoS and retention per Delivery.
+class BrokerSink : public WireSink {
  public:
-  BrokerSink(BoundedPublisher& publisher, const MachineTopics& topics, int qos_telemetry)
-      : publisher_(publisher), topics_(topics), qos_telemetry_(qos_telemetry) {}
+  BrokerSink(BoundedPublisher& publisher, int qos_telemetry)
+      : publisher_(publisher), qos_telemetry_(qos_telemetry) {}
 
-  void deliver(OutgoingMessage message) override {
+  void send(WireMessage message) override {
     if (error_) return;  // already failing: the caller stops at the end of the slice
-    const bool telemetry = message.kind == protocols::TopicKind::kTelemetry;
-    const bool status = message.kind == protocols::TopicKind::kStatus;
-    Status sent = publisher_.publish(topics_.topic(message.machine, message.kind), message.payload,
-                                     telemetry ? qos_telemetry_ : 1, status, deadline_);
-    if (!sent.ok()) {
-      error_ = sent.error();
-      return;
-    }
-    if (telemetry) ++telemetry_published_;
-    if (message.kind == protocols::TopicKind::kEvent) ++events_published_;
+    const int qos = message.delivery == Delivery::kTelemetry ? qos_telemetry_ : 1;
+    Status sent = publisher_.publish(mqtt::string_ref(std::move(message.topic)), message.payload,
+                                     qos, message.delivery == Delivery::kRetained, deadline_);
+    if (!sent.ok()) error_ = sent.error();
   }
-
-  std::uint64_t telemetry_published() const { return telemetry_published_; }
-  std::uint64_t events_published() const { return events_published_; }
 
   const std::optional<Error>& error() const { return error_; }
   void set_deadline(BoundedPublisher::Deadline deadline) { deadline_ = deadline; }
@@ -68,13 +59,25 @@ class BrokerSink : public MessageSink {
 
  private:
   BoundedPublisher& publisher_;
-  const MachineTopics& topics_;
   int qos_telemetry_;
   BoundedPublisher::Deadline deadline_ = BoundedPublisher::kNoDeadline;
   std::optional<Error> error_;
-  std::uint64_t telemetry_published_ = 0;
-  std::uint64_t events_published_ = 0;
 };
+
+std::string describe(const WireCounters& c) {
+  std::string text = fmt::format("{} readings", c.telemetry_samples);
+  if (c.hub_messages > 0)
+    text += fmt::format(" ({} of them in {} hub messages)", c.hub_samples, c.hub_messages);
+  text += fmt::format(", {} dispense events", c.events);
+  if (c.heartbeats > 0) text += fmt::format(", {} heartbeats", c.heartbeats);
+  text += " published";
+  if (c.dispenses_unsent > 0) {
+    text += fmt::format("; {} sales of hub machines not sent (no event topic)", c.dispenses_unsent);
+  }
+  if (c.encode_errors > 0)
+    text += fmt::format("; {} messages could not be encoded", c.encode_errors);
+  return text;
+}
 
 Status publish_simulator_status(BoundedPublisher& publisher, const std::string& topic,
                                 std::int64_t ts_ms, bool online,
@@ -84,12 +87,15 @@ Status publish_simulator_status(BoundedPublisher& publisher, const std::string& 
 }
 
 // Publishes the offline statuses, flushes and disconnects within kShutdownBudget.
-bool shut_down(BoundedPublisher& publisher, BrokerSink& sink, const FleetSimulation& simulation,
-               const std::string& status_topic, std::int64_t ts_ms) {
+// Hubs send their open batches and disconnect their machines first.
+bool shut_down(BoundedPublisher& publisher, BrokerSink& sink, WireEncoder& encoder,
+               const FleetSimulation& simulation, const std::string& status_topic,
+               std::int64_t ts_ms) {
   const auto deadline = Clock::now() + kShutdownBudget;
   sink.clear_error();
   sink.set_deadline(deadline);
-  simulation.publish_statuses(false, ts_ms, sink);
+  encoder.flush_all_hubs();
+  simulation.publish_statuses(false, ts_ms, encoder);
   bool clean = !sink.error().has_value();
   if (!clean) spdlog::error("could not publish offline statuses: {}", sink.error()->to_string());
   if (auto s = publish_simulator_status(publisher, status_topic, ts_ms, false, deadline); !s.ok()) {
@@ -130,20 +136,21 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
 
   FleetSimulation simulation(
       fleet, SimulationOptions{options.seed, options.start_ms, options.telemetry_interval_ms});
-  const MachineTopics topics(fleet);
-  BrokerSink sink(publisher, topics, options.qos_telemetry);
+  BrokerSink sink(publisher, options.qos_telemetry);
+  WireEncoder encoder(fleet, options.hubs, sink);
   spdlog::info(
-      "playing {} machines on {} sites from {} at {}x ({} machines of other protocols "
-      "skipped)",
+      "playing {} machines on {} sites from {} at {}x: {} wm-json-v1, {} hx-binary, {} "
+      "tb-gateway behind {} site hubs ({} machines of unknown protocols skipped)",
       fleet.machines.size(), fleet.sites.size(), format_iso8601_ms(options.start_ms), options.speed,
-      fleet.skipped_machines);
+      count_machines(fleet, WireProtocol::kWmJson), count_machines(fleet, WireProtocol::kHxBinary),
+      count_machines(fleet, WireProtocol::kTbGateway), encoder.hub_count(), fleet.skipped_machines);
 
   if (auto s = publish_simulator_status(publisher, status_topic, options.start_ms, true,
                                         BoundedPublisher::kNoDeadline);
       !s.ok()) {
     spdlog::error("{}", s.error().to_string());
   }
-  simulation.publish_statuses(true, options.start_ms, sink);
+  simulation.publish_statuses(true, options.start_ms, encoder);
 
   const auto wall_start = Clock::now();
   const auto event_time_at = [&](Clock::time_point wall) {
@@ -166,17 +173,18 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
       // machine's firmware would on reconnecting.
       (void)publish_simulator_status(publisher, status_topic, event_now, true,
                                      BoundedPublisher::kNoDeadline);
-      simulation.publish_statuses(true, event_now, sink);
+      simulation.publish_statuses(true, event_now, encoder);
     }
     const std::int64_t target = event_time_at(wall);
-    const std::size_t sent = simulation.advance_to(target, sink, kSliceMessages);
+    const std::size_t sent = simulation.advance_to(target, encoder, kSliceMessages);
     event_now = std::min(target, simulation.next_due_ms());
+    // Every message stamped before next_due_ms() has been delivered.
+    encoder.flush_hubs_through(std::min(target, simulation.next_due_ms() - 1));
     if (wall >= next_progress) {
       next_progress = wall + kProgressEvery;
       const double behind_s = static_cast<double>(target - event_now) / 1000.0;
-      spdlog::info("event time {}: {} telemetry and {} dispense events published{}",
-                   format_iso8601_ms(event_now), sink.telemetry_published(),
-                   sink.events_published(),
+      spdlog::info("event time {}: {}{}", format_iso8601_ms(event_now),
+                   describe(encoder.counters()),
                    behind_s > 5 * options.speed
                        ? fmt::format(" ({:.0f} s of event time behind: lower --speed)", behind_s)
                        : "");
@@ -196,11 +204,12 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
   if (signals.count() <= 1) publisher.resume();  // a second signal abandons the shutdown
   // The last moment whose messages were all sent: the offline status must not predate them.
   const std::int64_t stop_ts = std::min(event_time_at(Clock::now()), simulation.next_due_ms());
-  const bool clean = shut_down(publisher, sink, simulation, status_topic, stop_ts);
-  spdlog::info(
-      "stopped at event time {}: {} telemetry and {} dispense events published, shutdown {}",
-      format_iso8601_ms(stop_ts), sink.telemetry_published(), sink.events_published(),
-      clean ? "clean" : "incomplete");
+  const bool clean = shut_down(publisher, sink, encoder, simulation, status_topic, stop_ts);
+  if (const auto& error = encoder.first_error()) {
+    spdlog::error("some messages could not be encoded, the first: {}", error->to_string());
+  }
+  spdlog::info("stopped at event time {}: {}, shutdown {}", format_iso8601_ms(stop_ts),
+               describe(encoder.counters()), clean ? "clean" : "incomplete");
   signals.on_signal({});  // the publisher goes before the signal watcher
   return failed || !clean ? 1 : 0;
 }

@@ -1,10 +1,11 @@
 // `wm-sim run`: plays a fleet against a broker in scaled event time.
 //
 // Event time runs `speed` times faster than the wall clock from `start_ms`; every
-// message carries event time. The whole fleet shares one MQTT connection (see
-// live_fleet.cpp for why and what that means for the per-machine status and will).
-// Returns the process exit code: 0 after a clean shutdown (duration reached, SIGINT
-// or SIGTERM), 1 when the broker could not be reached or refused messages.
+// message carries event time. Each machine speaks its inventory protocol (see
+// wire_encoder.h: wm-json-v1, hx-binary frames, tb-gateway site hubs). The whole fleet shares one
+// MQTT connection (see live_fleet.cpp for why and what that means for the per-machine status and
+// will). Returns the process exit code: 0 after a clean shutdown (duration reached, SIGINT or
+// SIGTERM), 1 when the broker could not be reached or refused messages.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "simulator/fleet.h"
+#include "simulator/wire_encoder.h"
 
 namespace wm::sim {
 
@@ -25,6 +27,7 @@ struct LiveFleetOptions {
   std::int64_t telemetry_interval_ms = 60'000;
   int qos_telemetry = 0;
   std::size_t window = 256;  // see kDefaultWindow in bounded_publisher.h
+  HubOptions hubs;           // tb-gateway batching
 };
 
 int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options);

@@ -18,6 +18,7 @@
 #include "simulator/flood.h"
 #include "simulator/inventory_generator.h"
 #include "simulator/live_fleet.h"
+#include "simulator/protocol_mix.h"
 #include "simulator/sim_time.h"
 
 namespace {
@@ -40,7 +41,10 @@ std::optional<Fleet> load_fleet(const std::string& path) {
     return std::nullopt;
   }
   if (fleet->machines.empty()) {
-    spdlog::error("inventory {} has no wm-json-v1 machines to play", path);
+    spdlog::error(
+        "inventory {} has no machines to play: protocols must be wm-json-v1, hx-binary or "
+        "tb-gateway",
+        path);
     return std::nullopt;
   }
   return std::move(fleet).value();
@@ -62,8 +66,14 @@ std::optional<std::int64_t> resolve_start(const std::string& start) {
 
 std::string default_client_id() { return "wm-sim-" + std::to_string(::getpid()); }
 
-int write_inventory(std::size_t devices, std::uint64_t seed, const std::string& out) {
-  const std::string text = wm::sim::generate_inventory(devices, seed).dump(2) + "\n";
+int write_inventory(std::size_t devices, std::uint64_t seed, const std::string& mix_text,
+                    const std::string& out) {
+  const auto mix = wm::sim::parse_protocol_mix(mix_text);
+  if (!mix.ok()) {  // the option's check has already said why
+    spdlog::error("--protocol-mix {}: {}", mix_text, mix.error().message);
+    return 2;
+  }
+  const std::string text = wm::sim::generate_inventory(devices, seed, *mix).dump(2) + "\n";
   if (out.empty() || out == "-") {
     std::cout << text;
     return std::cout ? 0 : 1;
@@ -75,7 +85,7 @@ int write_inventory(std::size_t devices, std::uint64_t seed, const std::string& 
     spdlog::error("cannot write {}: check the directory exists and is writable", out);
     return 1;
   }
-  spdlog::info("wrote {} devices to {}", devices, out);
+  spdlog::info("wrote {} devices ({}) to {}", devices, wm::sim::to_string(*mix), out);
   return 0;
 }
 
@@ -85,11 +95,14 @@ int main(int argc, char** argv) {
   // Logs go to stderr: stdout carries the inventory and the flood's result line.
   spdlog::set_default_logger(spdlog::stderr_color_mt("wm-sim"));
 
-  CLI::App app{"wm-sim: a simulated fleet of drinking-water machines (wm-json-v1 over MQTT)"};
+  CLI::App app{
+      "wm-sim: a simulated fleet of drinking-water machines speaking wm-json-v1, hx-binary and "
+      "tb-gateway (PROTOCOLS.md) over MQTT"};
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
       "  wm-sim inventory --devices 10000 --seed 1 --out fleet.json\n"
+      "  wm-sim inventory --devices 2000 --protocol-mix json:60,hx:30,tb:10 --out mixed.json\n"
       "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60\n"
       "  wm-sim flood --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --count 200000 --qos 1\n"
       "Messages carry event time (ts): `run` starts it at --start and runs it --speed times\n"
@@ -104,13 +117,39 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{999'999}));
   inventory->add_option("--seed", seed, "Seed; the same seed gives the same inventory")
       ->capture_default_str();
+  std::string mix_text = "json:100";
+  inventory
+      ->add_option("--protocol-mix", mix_text,
+                   "Shares of the wire protocols as name:weight pairs (json = wm-json-v1, hx = "
+                   "hx-binary, tb = tb-gateway), e.g. json:60,hx:30,tb:10. tb goes to whole "
+                   "sites (a hub per site), hx machines are mixed into the other sites")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const auto mix = wm::sim::parse_protocol_mix(text);
+            return mix.ok() ? std::string() : mix.error().message;
+          },
+          "MIX"));
   inventory->add_option("--out", out, "Output file (default: stdout)");
 
   wm::sim::LiveFleetOptions live;
   std::string inventory_path;
   std::string start = "now";
   double interval_s = 60;
-  auto* run = app.add_subcommand("run", "Play every wm-json-v1 machine of an inventory");
+  double hub_batch_s = 0;
+  auto* run = app.add_subcommand(
+      "run", "Play every machine of an inventory in its own protocol (PROTOCOLS.md)");
+  run->footer(
+      "Each machine speaks its inventory protocol:\n"
+      "  wm-json-v1  telemetry and dispense events on wm/v1/{site}/{device}/..., a retained\n"
+      "              status online at start and offline at a clean shutdown\n"
+      "  hx-binary   frames on hx/{device}/up at QoS 1: telemetry (0x01), dispense (0x02) and\n"
+      "              a heartbeat (0x03) half-way between two readings; HX has no status\n"
+      "  tb-gateway  one hub per site: v1/gateway/connect for each machine at start,\n"
+      "              v1/gateway/telemetry batching the samples of all its machines per\n"
+      "              --hub-batch window, v1/gateway/disconnect at a clean shutdown. Hubs of\n"
+      "              the 2nd, 4th, ... site of the inventory leave seq out. Their machines'\n"
+      "              dispenses are not sent: the ThingsBoard gateway API has no event topic.");
   run->add_option("--mqtt", live.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")->required();
   run->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
   run->add_option("--speed", live.speed, "Event time runs this many times faster than wall time")
@@ -125,18 +164,31 @@ int main(int argc, char** argv) {
   run->add_option("--telemetry-interval", interval_s, "Event-time seconds between readings")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
-  run->add_option("--qos-telemetry", live.qos_telemetry, "QoS of telemetry (events use 1)")
+  run->add_option("--qos-telemetry", live.qos_telemetry,
+                  "QoS of wm-json-v1 telemetry (events, hx frames and hub messages use 1)")
       ->capture_default_str()
       ->check(CLI::IsMember({0, 1}));
   run->add_option("--client-id", live.client_id, "MQTT client id (default: wm-sim-<pid>)");
   run->add_option("--window", live.window, "Publishes in flight at most")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{60'000}));
+  run->add_option("--hub-batch", hub_batch_s,
+                  "Event-time seconds a tb-gateway hub collects samples into one "
+                  "v1/gateway/telemetry message; 0 = twice --telemetry-interval")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  run->add_option("--hub-max-samples", live.hubs.max_samples,
+                  "A hub sends its batch early once it holds this many samples")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
 
   wm::sim::FloodOptions flood;
   std::string flood_start = "now";
   double flood_interval_s = 60;
-  auto* flood_cmd = app.add_subcommand("flood", "Publish M telemetry messages as fast as possible");
+  auto* flood_cmd = app.add_subcommand(
+      "flood",
+      "Publish M wm-json-v1 telemetry messages as fast as possible, round-robin over the "
+      "inventory's wm-json-v1 machines (others are left out)");
   flood_cmd->add_option("--mqtt", flood.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")
       ->required();
   flood_cmd->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
@@ -169,7 +221,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*inventory) return write_inventory(devices, seed, out);
+  if (*inventory) return write_inventory(devices, seed, mix_text, out);
 
   const auto fleet = load_fleet(inventory_path);
   if (!fleet) return 1;
@@ -178,6 +230,8 @@ int main(int argc, char** argv) {
     if (!start_ms) return 2;
     live.start_ms = *start_ms;
     live.telemetry_interval_ms = static_cast<std::int64_t>(interval_s * 1000.0);
+    live.hubs.batch_ms = hub_batch_s > 0 ? static_cast<std::int64_t>(hub_batch_s * 1000.0)
+                                         : 2 * live.telemetry_interval_ms;
     if (live.client_id.empty()) live.client_id = default_client_id();
     return wm::sim::run_live_fleet(*fleet, live);
   }
@@ -200,5 +254,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  return wm::sim::run_flood(*fleet, flood);
+  const Fleet json_fleet = wm::sim::machines_speaking(*fleet, wm::sim::WireProtocol::kWmJson);
+  if (json_fleet.machines.empty()) {
+    spdlog::error("inventory {} has no wm-json-v1 machines: flood publishes wm-json-v1 only",
+                  inventory_path);
+    return 1;
+  }
+  return wm::sim::run_flood(json_fleet, flood);
 }

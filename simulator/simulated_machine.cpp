@@ -33,6 +33,7 @@ SimulatedMachine::SimulatedMachine(const FleetMachine& machine, const FleetSite&
                                    MachineProfile profile, std::uint64_t seed,
                                    std::int64_t start_ms)
     : id_(machine.id),
+      protocol_(machine.protocol),
       utc_offset_min_(site.utc_offset_min),
       first_card_(site.first_card),
       card_count_(std::max<std::size_t>(site.card_count, 1)),
@@ -56,6 +57,10 @@ double SimulatedMachine::tank_litres(std::int64_t ts_ms) const {
 
 double SimulatedMachine::tank_pct(std::int64_t ts_ms) const {
   return 100.0 * tank_litres(ts_ms) / profile_.tank_l;
+}
+
+protocols::Heartbeat SimulatedMachine::heartbeat(std::int64_t ts_ms) {
+  return protocols::Heartbeat{ts_ms, take_seq()};
 }
 
 protocols::Telemetry SimulatedMachine::read_telemetry(std::int64_t ts_ms) {
@@ -112,6 +117,9 @@ std::string SimulatedMachine::make_txn(std::int64_t start_ms) const {
   // Unique per machine because a machine serves one customer at a time; built from the
   // event time rather than a counter so a restarted simulator does not reuse a txn
   // (the gateway would take the new sale for a redelivery).
+  // HX frames hold 16 characters: there the machine id is left out (the txn only has to
+  // be unique per machine), which leaves "t-" and 13 digits of milliseconds.
+  if (protocol_ == WireProtocol::kHxBinary) return "t-" + std::to_string(start_ms);
   std::string txn = "t-" + id_ + "-" + std::to_string(start_ms);
   if (txn.size() > 64)
     txn = "t-" + std::to_string(stable_hash(id_)) + "-" + std::to_string(start_ms);
@@ -154,7 +162,9 @@ protocols::Event SimulatedMachine::finish_dispense() {
   body.charged_fen = price_fen(d.requested_ml);
   protocols::Event event;
   event.ts_ms = d.end_ms;
-  event.seq = take_seq();
+  // A hub sends only telemetry: a seq taken by a sale it cannot send would look to the
+  // gateway like a lost message.
+  event.seq = protocol_ == WireProtocol::kTbGateway ? next_seq_ : take_seq();
   event.body = std::move(body);
   return event;
 }

@@ -1,9 +1,10 @@
 // SimulatedMachine: the running state of one water machine as its firmware would keep
 // it — the message sequence counter, litres through the filter, the tank level and the
-// dispense under way — and the wm-json-v1 messages it produces.
+// dispense under way — and the normalized messages it produces (the fleet's encoder
+// puts them on the wire in the machine's own protocol).
 //
 // Contract: calls come in non-decreasing event time (the fleet scheduler guarantees
-// it). Every telemetry reading and every event takes the next `seq` from one counter
+// it). Every telemetry reading, heartbeat and event takes the next `seq` from one counter
 // that wraps from 2^32-1 to 0. One dispense at a time: start_dispense() while a
 // dispense is under way is a programming error. Not thread-safe.
 #pragma once
@@ -37,14 +38,19 @@ class SimulatedMachine {
   std::uint32_t next_seq() const { return next_seq_; }
   void set_next_seq(std::uint32_t seq) { next_seq_ = seq; }
 
+  WireProtocol protocol() const { return protocol_; }
+
+  // An hx-binary heartbeat at ts_ms; takes a seq.
+  protocols::Heartbeat heartbeat(std::int64_t ts_ms);
+
   // A sensor reading at ts_ms; takes a seq.
   protocols::Telemetry read_telemetry(std::int64_t ts_ms);
 
   // A customer taps a card at ts_ms and asks for water; returns when the dispense
   // ends (ts_ms + volume / flow).
   std::int64_t start_dispense(std::int64_t ts_ms);
-  // The dispense event, stamped at the end time; takes a seq. Requires a dispense
-  // under way.
+  // The dispense event, stamped at the end time; takes a seq (except on a tb-gateway
+  // machine, whose hub cannot send it). Requires a dispense under way.
   protocols::Event finish_dispense();
 
   bool dispensing(std::int64_t ts_ms) const;
@@ -68,6 +74,7 @@ class SimulatedMachine {
   std::string make_txn(std::int64_t start_ms) const;
 
   std::string id_;
+  WireProtocol protocol_;
   int utc_offset_min_;
   std::size_t first_card_;
   std::size_t card_count_;
