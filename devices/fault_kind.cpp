@@ -4,7 +4,12 @@
 
 #include <cstdlib>
 
+#include "protocols/enum_names.h"
+
 namespace wm::devices {
+using wm::name_of;
+using wm::parse_name;
+
 namespace {
 
 struct FaultRow {
@@ -58,23 +63,6 @@ const FaultRow& row(FaultKind kind) {
 constexpr std::array<std::string_view, 3> kSiteKindNames = {"school", "community", "mall"};
 constexpr std::array<std::string_view, 2> kPartyNames = {"operator", "property"};
 constexpr std::array<std::string_view, 4> kSeverityNames = {"P1", "P2", "P3", "P4"};
-
-template <class Enum, std::size_t N>
-std::string_view name_of(Enum value, const std::array<std::string_view, N>& names,
-                         std::size_t first = 0) {
-  const auto index = static_cast<std::size_t>(value) - first;
-  if (index >= N) std::abort();
-  return names[index];
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> parse_name(std::string_view name,
-                               const std::array<std::string_view, N>& names) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

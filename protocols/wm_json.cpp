@@ -155,21 +155,10 @@ Result<Command> decode_command(std::string_view payload) {
 }
 
 std::string encode_telemetry(const Telemetry& t) {
-  OrderedJson j;
-  j["ts"] = t.ts_ms;
-  j["seq"] = t.seq;
-  j["tds_in"] = t.tds_in;
-  j["tds_out"] = t.tds_out;
-  j["flow_lpm"] = t.flow_lpm;
-  j["pressure_kpa"] = t.pressure_kpa;
-  j["temp_c"] = t.temp_c;
-  if (t.tank_pct) j["tank_pct"] = *t.tank_pct;
-  if (t.uv_ok) j["uv_ok"] = *t.uv_ok;
-  j["filter_l"] = t.filter_l;
-  if (t.pump_a) j["pump_a"] = *t.pump_a;
-  if (t.leak) j["leak"] = *t.leak;
-  if (t.door) j["door"] = *t.door;
-  return dump(j);
+  // wm-json-v1 always carries seq (it is required there), whatever has_seq says.
+  Telemetry sequenced = t;
+  sequenced.has_seq = true;
+  return dump(internal::telemetry_json(sequenced, /*with_ts=*/true));
 }
 
 std::string encode_event(const Event& e) {

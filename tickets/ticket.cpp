@@ -6,7 +6,12 @@
 #include <cstdlib>
 #include <utility>
 
+#include "protocols/enum_names.h"
+
 namespace wm::tickets {
+using wm::name_of;
+using wm::parse_name;
+
 namespace {
 
 using S = TicketState;
@@ -39,22 +44,6 @@ constexpr std::array<std::string_view, 7> kTransitionNames = {
     "assign", "ack", "start", "resolve", "auto_resolve", "close", "reopen"};
 constexpr std::array<std::string_view, 4> kDisputeNames = {"none", "pending", "upheld",
                                                            "reassigned"};
-
-template <class Enum, std::size_t N>
-std::string_view name_of(Enum value, const std::array<std::string_view, N>& names) {
-  const auto index = static_cast<std::size_t>(value);
-  if (index >= N) std::abort();  // a cast of garbage: a bug, not input
-  return names[index];
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> parse_name(std::string_view name,
-                               const std::array<std::string_view, N>& names) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
