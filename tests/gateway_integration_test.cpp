@@ -27,7 +27,9 @@ constexpr const char* kInventory = R"({
             {"id": "s-002", "name": "Harbour Plaza", "kind": "mall",
              "operator": "op-1", "property": "pm-8"}],
   "devices": [{"id": "wm-0001", "site": "s-001", "protocol": "wm-json-v1", "model": "RO-400"},
-              {"id": "wm-0002", "site": "s-002", "protocol": "wm-json-v1", "model": "RO-400"}]
+              {"id": "wm-0002", "site": "s-002", "protocol": "wm-json-v1", "model": "RO-400"},
+              {"id": "hx-0001", "site": "s-002", "protocol": "hx-binary", "model": "HX-2"},
+              {"id": "tb-0001", "site": "s-001", "protocol": "tb-gateway", "model": "RO-400"}]
 })";
 
 std::string telemetry(std::int64_t ts, std::uint32_t seq, double tds_out) {
@@ -130,6 +132,32 @@ class GatewayIntegrationTest : public ::testing::Test {
 
 constexpr std::int64_t kTs = 1'795'400'000'000;
 
+// An HX frame written from PROTOCOLS.md section 2 alone (not with the gateway's encoder):
+// AA 55 01 cmd len(BE) payload CRC-16/MODBUS(low byte first) over version..payload.
+std::string hx_frame(std::uint8_t command, const std::string& payload) {
+  std::string f = {'\xAA',
+                   '\x55',
+                   '\x01',
+                   static_cast<char>(command),
+                   static_cast<char>(payload.size() >> 8),
+                   static_cast<char>(payload.size() & 0xFF)};
+  f += payload;
+  std::uint16_t crc = 0xFFFF;
+  for (size_t i = 2; i < f.size(); ++i) {
+    crc ^= static_cast<std::uint8_t>(f[i]);
+    for (int b = 0; b < 8; ++b)
+      crc = (crc & 1) ? static_cast<std::uint16_t>((crc >> 1) ^ 0xA001)
+                      : static_cast<std::uint16_t>(crc >> 1);
+  }
+  f += static_cast<char>(crc & 0xFF);
+  f += static_cast<char>(crc >> 8);
+  return f;
+}
+
+void put(std::string& s, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) s += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
 TEST_F(GatewayIntegrationTest, TelemetryReachesTheTwinThroughRest) {
   publish("wm/v1/s-001/wm-0001/status", R"({"ts":1795400000000,"online":true})");
   publish("wm/v1/s-001/wm-0001/telemetry", telemetry(kTs + 5000, 17, 11.75), 0);
@@ -183,8 +211,9 @@ TEST_F(GatewayIntegrationTest, TokensAndScopeBehaveAsApiMdSays) {
   EXPECT_EQ(http_request(http_port_, "GET", "/api/v1/devices").status, 401);
   EXPECT_EQ(get("/api/v1/quarantine", pm8).status, 403);
   auto list = json::parse(get("/api/v1/devices", pm8).body);
-  ASSERT_EQ(list["items"].size(), 1u);
-  EXPECT_EQ(list["items"][0]["id"], "wm-0002");
+  ASSERT_EQ(list["items"].size(), 2u);  // s-002 of pm-8 only, in id order
+  EXPECT_EQ(list["items"][0]["id"], "hx-0001");
+  EXPECT_EQ(list["items"][1]["id"], "wm-0002");
 }
 
 TEST_F(GatewayIntegrationTest, ABrokerRestartIsSurvived) {
@@ -212,6 +241,55 @@ TEST_F(GatewayIntegrationTest, EventsSentWhileTheGatewayIsDownArriveAfterItsRest
   publish("wm/v1/s-002/wm-0002/event", dispense);
   start_gateway();
   EXPECT_TRUE(wait_until([&] { return stored_events("wm-0002") == 1; }));
+}
+
+TEST_F(GatewayIntegrationTest, VendorFramesAndHubMessagesReachTheTwins) {
+  std::string t;          // 0x01 telemetry, 28 bytes
+  put(t, 1795400100, 4);  // ts (s)
+  put(t, 42, 4);          // seq
+  put(t, 230, 2);         // tds_in
+  put(t, 12, 2);          // tds_out
+  put(t, 150, 2);         // flow 1.50 L/min
+  put(t, 280, 2);         // pressure
+  put(t, 0xFFEC, 2);      // temp -2.0 C (i16)
+  put(t, 77, 1);          // tank %
+  put(t, 0b101, 1);       // uv_ok, door
+  put(t, 5123, 4);        // filter litres
+  put(t, 1750, 2);        // pump mA
+  put(t, 0, 2);           // reserved
+  publish("hx/hx-0001/up", hx_frame(0x01, t));
+  std::string corrupt = hx_frame(0x01, t);
+  corrupt[10] ^= 0x01;
+  publish("hx/hx-0001/up", corrupt);
+  publish("v1/gateway/connect", R"({"device":"tb-0001"})");
+  publish("v1/gateway/telemetry",
+          R"({"tb-0001":[{"ts":1795400000000,"values":{"tds_in":200,"tds_out":8,"flow_lpm":0,)"
+          R"("pressure_kpa":300,"temp_c":20,"filter_l":5}}],"tb-9999":[{"ts":1795400000000,)"
+          R"("values":{"tds_in":200,"tds_out":8,"flow_lpm":0,"pressure_kpa":300,"temp_c":20,)"
+          R"("filter_l":5}}]})");
+  ASSERT_TRUE(wait_until([&] { return twin("hx-0001")["telemetry"].value("seq", -1) == 42; }));
+  auto hx = twin("hx-0001")["telemetry"];
+  EXPECT_EQ(hx["flow_lpm"], 1.5);
+  EXPECT_EQ(hx["temp_c"], -2.0);
+  EXPECT_EQ(hx["pump_a"], 1.75);
+  EXPECT_EQ(hx["uv_ok"], true);
+  EXPECT_EQ(hx["leak"], false);
+  EXPECT_EQ(hx["door"], true);
+  EXPECT_EQ(hx["filter_l"], 5123);
+  ASSERT_TRUE(wait_until([&] { return twin("tb-0001")["telemetry"].value("tds_out", -1.0) == 8; }));
+  EXPECT_EQ(twin("tb-0001")["online"], true);
+  std::multiset<std::string> reasons;
+  HttpResult last;
+  ASSERT_TRUE(wait_until([&] {
+    auto r = get("/api/v1/quarantine", admin_);
+    last = r;
+    reasons.clear();
+    const json page = json::parse(r.body);
+    for (const auto& i : page["items"]) reasons.insert(i["reason"].get<std::string>());
+    return reasons.size() >= 2;
+  })) << last.status
+      << " " << last.body;
+  EXPECT_EQ(reasons, (std::multiset<std::string>{"bad_crc", "unknown_device"}));
 }
 
 TEST_F(GatewayIntegrationTest, AGatewayKilledMidStreamLosesAndDoublesNoDispense) {
