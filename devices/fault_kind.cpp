@@ -85,6 +85,9 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name) {
 }
 
 std::string_view to_string(Severity severity) { return name_of(severity, kSeverityNames, 1); }
+std::optional<Severity> severity_from_string(std::string_view name) {
+  return parse_name<Severity>(name, kSeverityNames, 1);
+}
 
 Severity severity_of(FaultKind kind) { return row(kind).severity; }
 

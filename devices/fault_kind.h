@@ -38,6 +38,7 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 
 enum class Severity : std::uint8_t { kP1 = 1, kP2 = 2, kP3 = 3, kP4 = 4 };
 std::string_view to_string(Severity severity);  // "P1"
+std::optional<Severity> severity_from_string(std::string_view name);
 Severity severity_of(FaultKind kind);
 
 enum class SiteKind : std::uint8_t { kSchool, kCommunity, kMall };

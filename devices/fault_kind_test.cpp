@@ -109,3 +109,17 @@ TEST(FaultKindOfCodeTest, EachMachineCodeReportsItsKind) {
 
 }  // namespace
 }  // namespace wm::devices
+
+namespace wm::devices {
+namespace {
+
+TEST(SeverityNameTest, RoundTrips) {
+  for (Severity s : {Severity::kP1, Severity::kP2, Severity::kP3, Severity::kP4}) {
+    EXPECT_EQ(severity_from_string(to_string(s)), s);
+  }
+  EXPECT_FALSE(severity_from_string("P5").has_value());
+  EXPECT_FALSE(severity_from_string("p1").has_value());
+}
+
+}  // namespace
+}  // namespace wm::devices

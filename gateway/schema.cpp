@@ -83,6 +83,28 @@ CREATE TABLE tokens (
   revoked_ms INTEGER
 );
 )sql",
+      // 2: the ticket desk. The document is the whole ticket; the columns find it.
+      R"sql(
+CREATE TABLE tickets (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  revision INTEGER NOT NULL,
+  device_id TEXT NOT NULL,
+  site_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  source TEXT NOT NULL,
+  responsible_org TEXT NOT NULL,
+  is_open INTEGER NOT NULL,
+  opened_at_ms INTEGER NOT NULL,
+  document TEXT NOT NULL
+);
+-- DESIGN.md: one open ticket per (machine, fault kind), whatever races.
+CREATE UNIQUE INDEX tickets_one_open ON tickets (device_id, kind) WHERE is_open = 1;
+CREATE INDEX tickets_by_device_kind ON tickets (device_id, kind, opened_at_ms);
+CREATE INDEX tickets_by_site ON tickets (site_id, opened_at_ms);
+CREATE INDEX tickets_by_opened ON tickets (opened_at_ms, id);
+)sql",
   };
   return kMigrations;
 }

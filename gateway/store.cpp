@@ -310,6 +310,11 @@ std::vector<EventRow> Store::recent_fault_events(std::int64_t limit) {
   return out;
 }
 
+void Store::with_reader(const std::function<void(Connection&)>& fn) {
+  std::lock_guard lock(reader_mu_);
+  fn(*reader_);
+}
+
 std::optional<std::string> Store::load_inventory() {
   std::lock_guard lock(reader_mu_);
   auto st = reader_->prepare("SELECT document FROM inventory WHERE id = 1");

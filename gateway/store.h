@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -117,6 +118,12 @@ class Store {
   std::optional<std::string> load_inventory();
   void save_inventory(const std::string& json, std::int64_t now_ms);
   std::optional<TokenRecord> find_token(const std::string& token_hash);
+
+  // Runs `fn` on the read connection (any thread; serialised with other reads).
+  void with_reader(const std::function<void(Connection&)>& fn);
+  // Runs `fn` on the writer connection: only on the writer thread (through
+  // StoreWriter::run_exclusive) or before the writer thread starts.
+  void with_writer(const std::function<void(Connection&)>& fn) { fn(writer_); }
   std::int64_t add_token(const std::string& token_hash, const std::string& role,
                          const std::string& org, std::int64_t now_ms);
 

@@ -63,6 +63,9 @@ bool is_sensor_source(Source source) {
 
 std::string_view to_string(Transition transition) { return name_of(transition, kTransitionNames); }
 std::string_view to_string(DisputeState state) { return name_of(state, kDisputeNames); }
+std::optional<DisputeState> dispute_state_from_string(std::string_view name) {
+  return parse_name<DisputeState>(name, kDisputeNames);
+}
 
 Result<TicketState> next_state(TicketState from, Transition transition) {
   for (const Edge& edge : kLifeCycle) {

@@ -60,6 +60,7 @@ std::string_view to_string(Transition transition);  // "auto_resolve"
 // A dispute runs at most once per ticket: none -> pending -> upheld | reassigned.
 enum class DisputeState : std::uint8_t { kNone, kPending, kUpheld, kReassigned };
 std::string_view to_string(DisputeState state);  // "pending"
+std::optional<DisputeState> dispute_state_from_string(std::string_view name);
 
 struct Responsible {
   devices::Party party = devices::Party::kOperator;
