@@ -19,6 +19,7 @@ StoreWriter::StoreWriter(Store& store, Metrics& metrics, const Clock& clock, Twi
 StoreWriter::~StoreWriter() { stop(); }
 
 void StoreWriter::start() {
+  last_twin_flush_ = Clock_::now();  // twins are first due one interval from now
   thread_ = std::thread([this] { loop(); });
 }
 
