@@ -127,33 +127,30 @@ const DeviceRoute* Intake::admit(const Incoming& in, const std::string& device_i
   return route;
 }
 
-bool Intake::first_sight(const DeviceRoute& route, std::uint32_t seq, std::int64_t ts_ms) {
+devices::SeqTracker& Intake::sequence(const DeviceRoute& route) {
   if (route.twin >= sequences_.size()) sequences_.resize(route.twin + 1);
-  return counted(sequences_[route.twin].observe(seq, ts_ms));
+  return sequences_[route.twin];
+}
+
+bool Intake::first_sight(const DeviceRoute& route, std::uint32_t seq, std::int64_t ts_ms) {
+  return counted(sequence(route).observe(seq, ts_ms));
 }
 
 bool Intake::first_sight(const DeviceRoute& route, const protocols::Telemetry& t) {
-  if (!t.has_seq) {
-    if (route.twin >= sequences_.size()) sequences_.resize(route.twin + 1);
-    return counted(sequences_[route.twin].observe_unsequenced(t.ts_ms));
-  }
+  if (!t.has_seq) return counted(sequence(route).observe_unsequenced(t.ts_ms));
   return first_sight(route, t.seq, t.ts_ms);
 }
 
-bool Intake::counted(devices::SeqTracker::Observation o) {
+void Intake::note_order(devices::SeqTracker::Observation o) {
   if (o.missing > 0) metrics_.missing(o.missing);
-  switch (o.verdict) {
-    case devices::SeqTracker::Verdict::kDuplicate:
-      metrics_.duplicate();
-      return false;
-    case devices::SeqTracker::Verdict::kRestart:
-      metrics_.machine_restart();
-      return true;
-    case devices::SeqTracker::Verdict::kNew:
-    case devices::SeqTracker::Verdict::kLate:
-      return true;
-  }
-  return true;
+  if (o.verdict == devices::SeqTracker::Verdict::kRestart) metrics_.machine_restart();
+}
+
+bool Intake::counted(devices::SeqTracker::Observation o) {
+  note_order(o);
+  if (o.verdict != devices::SeqTracker::Verdict::kDuplicate) return true;
+  metrics_.duplicate();
+  return false;
 }
 
 void Intake::take(const DeviceRoute& route, const std::string& device_id, protocols::Telemetry t,
@@ -167,10 +164,7 @@ bool Intake::take(const DeviceRoute& route, const std::string& device_id,
                   const protocols::Event& event, std::int64_t received_ms) {
   // The store, not the sequence window, decides whether money was seen before; the
   // window only learns the number (telemetry and events share the machine's count).
-  if (route.twin >= sequences_.size()) sequences_.resize(route.twin + 1);
-  const auto seq_seen = sequences_[route.twin].observe(event.seq, event.ts_ms);
-  if (seq_seen.missing > 0) metrics_.missing(seq_seen.missing);
-  if (seq_seen.verdict == devices::SeqTracker::Verdict::kRestart) metrics_.machine_restart();
+  note_order(sequence(route).observe(event.seq, event.ts_ms));
   const bool is_new = writer_.write_event(EventRow{device_id, event, received_ms});
   if (!is_new) {
     metrics_.duplicate();

@@ -74,7 +74,10 @@ class Intake {
   // False when the machine sent this message before (a redelivery): counted, dropped.
   bool first_sight(const DeviceRoute& route, const protocols::Telemetry& t);
   bool first_sight(const DeviceRoute& route, std::uint32_t seq, std::int64_t ts_ms);
+  // Counts gaps and restarts; counted() also drops (and counts) duplicates.
+  void note_order(devices::SeqTracker::Observation observation);
   bool counted(devices::SeqTracker::Observation observation);
+  devices::SeqTracker& sequence(const DeviceRoute& route);
 
   std::unordered_map<std::string, DeviceRoute> routes_;
   std::vector<devices::SeqTracker> sequences_;  // by TwinIndex; intake thread only

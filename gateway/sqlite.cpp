@@ -140,6 +140,16 @@ std::optional<std::int64_t> Statement::opt_int64(int col) const {
   return int64(col);
 }
 
+std::optional<double> Statement::opt_real(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return real(col);
+}
+
+std::optional<bool> Statement::opt_bool(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return int64(col) != 0;
+}
+
 std::optional<std::string> Statement::opt_text(int col) const {
   if (is_null(col)) return std::nullopt;
   return text(col);

@@ -87,6 +87,8 @@ class Statement {
   std::string blob(int col) const;
   std::optional<std::int64_t> opt_int64(int col) const;
   std::optional<std::string> opt_text(int col) const;
+  std::optional<double> opt_real(int col) const;
+  std::optional<bool> opt_bool(int col) const;  // integer column, 0 = false
 
  private:
   sqlite3* db_ = nullptr;

@@ -241,9 +241,9 @@ std::vector<TwinRow> Store::load_twins() {
     r.device_id = st.text(0);
     r.telemetry_json = st.opt_text(1);
     r.last_seen_ms = st.opt_int64(2);
-    if (auto online = st.opt_int64(3)) r.online = *online != 0;
+    r.online = st.opt_bool(3);
     r.status_ts_ms = st.opt_int64(4);
-    if (auto said = st.opt_int64(5)) r.status_online = *said != 0;
+    r.status_online = st.opt_bool(5);
     r.faults_json = st.opt_text(6);
     out.push_back(std::move(r));
   }
@@ -257,14 +257,6 @@ std::vector<TelemetryRow> Store::recent_telemetry(std::int64_t limit) {
       " uv_ok, filter_l, pump_a, leak, door, received_ms FROM telemetry"
       " WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM telemetry) - ? ORDER BY rowid");
   st.bind(1, limit);
-  auto opt_real = [&st](int col) -> std::optional<double> {
-    if (st.is_null(col)) return std::nullopt;
-    return st.real(col);
-  };
-  auto opt_bool = [&st](int col) -> std::optional<bool> {
-    if (st.is_null(col)) return std::nullopt;
-    return st.int64(col) != 0;
-  };
   std::vector<TelemetryRow> out;
   while (st.step()) {
     TelemetryRow r;
@@ -277,12 +269,12 @@ std::vector<TelemetryRow> Store::recent_telemetry(std::int64_t limit) {
     t.flow_lpm = st.real(5);
     t.pressure_kpa = st.real(6);
     t.temp_c = st.real(7);
-    t.tank_pct = opt_real(8);
-    t.uv_ok = opt_bool(9);
+    t.tank_pct = st.opt_real(8);
+    t.uv_ok = st.opt_bool(9);
     t.filter_l = st.int64(10);
-    t.pump_a = opt_real(11);
-    t.leak = opt_bool(12);
-    t.door = opt_bool(13);
+    t.pump_a = st.opt_real(11);
+    t.leak = st.opt_bool(12);
+    t.door = st.opt_bool(13);
     r.received_ms = st.int64(14);
     out.push_back(std::move(r));
   }
