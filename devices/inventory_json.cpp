@@ -18,6 +18,7 @@ constexpr int kMinUtcOffsetMin = -12 * 60;
 constexpr int kMaxUtcOffsetMin = 14 * 60;
 constexpr std::int64_t kMaxFilterRatedLitres = 10'000'000;
 constexpr std::size_t kMaxDescribedChars = 64;
+constexpr std::size_t kMaxWebhookChars = 2048;
 
 std::string field_of(const std::string& path, std::string_view key) {
   return path + "." + std::string(key);
@@ -143,11 +144,82 @@ std::string clock_text(int total_min) {
   return text;
 }
 
-bool is_http_url(std::string_view url) {
-  const bool http = url.starts_with("http://") && url.size() > 7;
-  const bool https = url.starts_with("https://") && url.size() > 8;
-  const bool has_space = url.find_first_of(" \t\r\n") != std::string_view::npos;
-  return (http || https) && !has_space;
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '.' ||
+         c == '_';
+}
+
+bool iequals_prefix(std::string_view text, std::string_view lower_prefix) {
+  if (text.size() < lower_prefix.size()) return false;
+  for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower_prefix[i]) return false;
+  }
+  return true;
+}
+
+// Why `url` cannot be a webhook, or nullopt when it can: an http or https URL of printable
+// ASCII with a host name or IP literal and an optional port. The gateway POSTs to it, so
+// what the HTTP client would refuse later is refused here, where a person reads the error.
+std::optional<std::string> webhook_problem(std::string_view url) {
+  if (url.size() > kMaxWebhookChars) {
+    return "it is " + std::to_string(url.size()) + " characters long";
+  }
+  for (const char c : url) {
+    if (c <= 0x20 || c > 0x7E) return std::string("it contains a space, control or non-ASCII byte");
+  }
+  std::size_t scheme_end = 0;
+  if (iequals_prefix(url, "http://")) {
+    scheme_end = 7;
+  } else if (iequals_prefix(url, "https://")) {
+    scheme_end = 8;
+  } else {
+    return std::string("the scheme is not http:// or https://");
+  }
+  std::string_view authority = url.substr(scheme_end);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);  // user:password@ is passed on as written
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  if (host.starts_with('[')) {  // IPv6 literal, "[::1]:8080"
+    const auto close = host.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return std::string("the IPv6 host is malformed");
+    for (const char c : host.substr(1, close - 1)) {
+      const bool hex = is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex && c != ':' && c != '.') return std::string("the IPv6 host is malformed");
+    }
+    const std::string_view rest = host.substr(close + 1);
+    if (!rest.empty() && !rest.starts_with(':')) return std::string("the IPv6 host is malformed");
+    if (!rest.empty()) port = rest.substr(1);
+    if (!rest.empty() && port.empty()) return std::string("the port is empty");
+  } else {
+    if (const auto colon = host.find(':'); colon != std::string_view::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+      if (port.empty()) return std::string("the port is empty");
+    }
+    if (host.empty()) return std::string("it has no host");
+    for (const char c : host) {
+      if (!is_host_char(c)) return "the host contains '" + std::string(1, c) + "'";
+    }
+    if (host.starts_with('.') || host.find("..") != std::string_view::npos) {
+      return std::string("the host has an empty label");
+    }
+  }
+  if (!port.empty()) {
+    int value = 0;
+    for (const char c : port) {
+      if (!is_digit(c) || value > 65535)
+        return std::string("the port is not a number from 1 to 65535");
+      value = value * 10 + (c - '0');
+    }
+    if (value < 1 || value > 65535) return std::string("the port is not a number from 1 to 65535");
+  }
+  return std::nullopt;
 }
 
 std::string fault_kind_choices() {
@@ -229,12 +301,17 @@ Result<Org> read_org(const json& entry, const std::string& path) {
   if (auto f = required_string(entry, path, "name", "a non-empty string", org.name)) return *f;
   if (org.name.empty()) return out_of_range(field_of(path, "name"), json(""), "a non-empty name");
 
-  constexpr std::string_view kUrl = "an http:// or https:// URL without spaces";
+  constexpr std::string_view kUrl =
+      "an http:// or https:// URL with a host and an optional port, at most 2048 printable "
+      "ASCII characters (percent-encode the others), e.g. \"https://ops.example/hooks/wm\"";
   std::optional<std::string> webhook;
   if (auto f = optional_string(entry, path, "webhook", kUrl, webhook)) return *f;
   if (webhook) {
-    if (!is_http_url(*webhook))
-      return out_of_range(field_of(path, "webhook"), json(*webhook), kUrl);
+    if (const std::optional<std::string> problem = webhook_problem(*webhook)) {
+      return make_error("out_of_range", field_of(path, "webhook"),
+                        describe(json(*webhook)) + " is not accepted (" + *problem +
+                            "); expected " + std::string(kUrl));
+    }
     org.webhook = std::move(*webhook);
   }
   return org;

@@ -52,6 +52,30 @@ TEST(InventoryMergeTest, KnownIdReplacesTheWholeEntry) {
   EXPECT_EQ(inv.devices().size(), 3u);
 }
 
+TEST(InventoryMergeTest, WebhookIsSetChangedAndRemovedWithItsOrg) {
+  Inventory inv = must_parse(testutil::full_document());
+  ASSERT_TRUE(inv.merge(must_parse_fragment(R"({"orgs": [
+      {"id": "pm-7", "type": "property", "name": "Sunrise Property",
+       "webhook": "http://10.0.0.5:8080/wm"}]})"))
+                  .ok());
+  EXPECT_EQ(inv.org("pm-7")->webhook, "http://10.0.0.5:8080/wm");
+  EXPECT_EQ(inv.org("op-1")->webhook, "https://ops.example/hooks/wm") << "other orgs keep theirs";
+
+  // An org sent without "webhook" is replaced whole and so loses it.
+  ASSERT_TRUE(inv.merge(must_parse_fragment(
+                            R"({"orgs": [{"id": "op-1", "type": "operator", "name": "Ops"}]})"))
+                  .ok());
+  EXPECT_EQ(inv.org("op-1")->webhook, "");
+  EXPECT_FALSE(json::parse(inv.to_json())["orgs"][0].contains("webhook"));
+  EXPECT_EQ(json::parse(inv.to_json())["orgs"][2]["webhook"], "http://10.0.0.5:8080/wm");
+
+  // A bad webhook in a run-time update is refused before anything changes.
+  const Result<Inventory> bad = Inventory::parse_fragment(
+      R"({"orgs": [{"id": "pm-7", "type": "property", "name": "S", "webhook": "ftp://x"}]})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "orgs[0].webhook");
+}
+
 TEST(InventoryMergeTest, SameDocumentTwiceChangesNothing) {
   Inventory inv = must_parse(testutil::full_document());
   const Inventory before = inv;

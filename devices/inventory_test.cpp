@@ -144,6 +144,36 @@ TEST(InventoryParseTest, IdsAtTheLengthLimitAreAccepted) {
   EXPECT_NE(parsed->device(std::string(64, 'A')), nullptr);
 }
 
+TEST(InventoryParseTest, WebhooksOfEveryAcceptedShapeAreKept) {
+  const std::string at_limit = "https://ops.example/" + std::string(2048 - 20, 'a');
+  ASSERT_EQ(at_limit.size(), 2048u);
+  for (const std::string& url :
+       {std::string("http://127.0.0.1:8080/hooks/wm"), std::string("https://ops.example"),
+        std::string("HTTPS://Ops.Example/Hook"), std::string("http://[::1]:9000/h?x=1#f"),
+        std::string("https://bot:s3cret@hooks.ops-1.example:443/wm/%E6%B0%B4"),
+        std::string("http://hooks_internal:65535"), at_limit}) {
+    json doc = testutil::full_document();
+    doc["orgs"][1]["webhook"] = url;
+    const Result<Inventory> parsed = Inventory::parse(doc.dump());
+    ASSERT_TRUE(parsed.ok()) << url << ": " << parsed.error().to_string();
+    EXPECT_EQ(parsed->org("pm-7")->webhook, url);
+    const Result<Inventory> again = Inventory::parse(parsed->to_json());
+    ASSERT_TRUE(again.ok()) << again.error().to_string();
+    EXPECT_EQ(again->org("pm-7")->webhook, url);
+  }
+}
+
+TEST(InventoryParseTest, BadWebhookErrorSaysWhyAndWhatIsAccepted) {
+  json doc = testutil::full_document();
+  doc["orgs"][1]["webhook"] = "http://ops.example:70000/hook";
+  const Result<Inventory> parsed = Inventory::parse(doc.dump());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().field, "orgs[1].webhook");
+  EXPECT_THAT(parsed.error().message, HasSubstr("\"http://ops.example:70000/hook\""));
+  EXPECT_THAT(parsed.error().message, HasSubstr("port"));
+  EXPECT_THAT(parsed.error().message, HasSubstr("http:// or https://"));
+}
+
 TEST(InventoryParseTest, LookupOfUnknownIdsIsNull) {
   const Result<Inventory> parsed = Inventory::parse(testutil::full_document().dump());
   ASSERT_TRUE(parsed.ok());
@@ -268,6 +298,37 @@ std::vector<BadDocument> bad_documents() {
       {"WebhookSchemeOnly", set("/orgs/0/webhook", "https://"), "out_of_range", "orgs[0].webhook"},
       {"WebhookWithSpace", set("/orgs/0/webhook", "https://a b"), "out_of_range",
        "orgs[0].webhook"},
+      {"WebhookNoScheme", set("/orgs/1/webhook", "ops.example/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookEmpty", set("/orgs/1/webhook", ""), "out_of_range", "orgs[1].webhook"},
+      {"WebhookNoHost", set("/orgs/1/webhook", "http:///hook"), "out_of_range", "orgs[1].webhook"},
+      {"WebhookOnlyPort", set("/orgs/1/webhook", "http://:8080/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookOnlyCredentials", set("/orgs/1/webhook", "https://user:pw@/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookBadHostChar", set("/orgs/1/webhook", "https://ops!example/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookEmptyLabel", set("/orgs/1/webhook", "https://ops..example/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookEmptyPort", set("/orgs/1/webhook", "http://ops.example:/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookPortZero", set("/orgs/1/webhook", "http://ops.example:0/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookPortTooLarge", set("/orgs/1/webhook", "http://ops.example:65536/"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookPortNotNumber", set("/orgs/1/webhook", "http://ops.example:http/"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookBadIpv6", set("/orgs/1/webhook", "http://[::g]/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookUnclosedIpv6", set("/orgs/1/webhook", "http://[::1/hook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookNonAscii", set("/orgs/1/webhook", "https://ops.example/\xe6\xb0\xb4"),
+       "out_of_range", "orgs[1].webhook"},
+      {"WebhookControl", set("/orgs/1/webhook", "https://ops.example/\thook"), "out_of_range",
+       "orgs[1].webhook"},
+      {"WebhookTooLong",
+       set("/orgs/1/webhook", "https://ops.example/" + std::string(2049 - 20, 'a')), "out_of_range",
+       "orgs[1].webhook"},
       {"DuplicateOrgId", push("orgs", {{"id", "pm-7"}, {"type", "property"}, {"name", "Again"}}),
        "duplicate_id", "orgs[3].id"},
       // Sites.

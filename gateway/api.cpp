@@ -35,13 +35,14 @@ std::optional<HttpResponse> read_limit(const HttpRequest& request, int& limit) {
 }
 
 Api::Api(FleetState& fleet, Store& store, StoreWriter& writer, Metrics& metrics,
-         Authenticator& auth, const Clock& clock)
+         Authenticator& auth, const Clock& clock, TicketService* tickets)
     : fleet_(fleet),
       store_(store),
       writer_(writer),
       metrics_(metrics),
       auth_(auth),
-      clock_(clock) {}
+      clock_(clock),
+      tickets_(tickets) {}
 
 HttpResponse Api::handle(const HttpRequest& request) {
   HttpResponse res = route(request);
@@ -92,6 +93,13 @@ HttpResponse Api::route(const HttpRequest& req) {
   if (rest == "quarantine") {
     if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
     return list_quarantine(req, *who);
+  }
+  if (rest == "tickets" || rest.substr(0, 8) == "tickets/") {
+    return tickets_route(req, *who, rest.size() > 8 ? rest.substr(8) : std::string_view{});
+  }
+  if (rest == "stats/service") {
+    if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
+    return service_stats(req, *who);
   }
   if (rest == "inventory") {
     if (req.method != "POST") return error_response(405, "method_not_allowed", "use POST");

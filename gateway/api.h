@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "gateway/auth.h"
 #include "gateway/clock.h"
@@ -15,12 +16,19 @@
 #include "gateway/store.h"
 #include "gateway/store_writer.h"
 
+namespace wm::tickets {
+struct Ticket;
+}
+
 namespace wm::gateway {
+
+class TicketService;
 
 class Api {
  public:
+  // `tickets` may be null (no ticket desk: its endpoints answer 503).
   Api(FleetState& fleet, Store& store, StoreWriter& writer, Metrics& metrics, Authenticator& auth,
-      const Clock& clock);
+      const Clock& clock, TicketService* tickets = nullptr);
 
   HttpResponse handle(const HttpRequest& request);
 
@@ -30,6 +38,16 @@ class Api {
   HttpResponse get_device(const std::string& id, const Principal& who);
   HttpResponse list_quarantine(const HttpRequest& request, const Principal& who);
   HttpResponse merge_inventory(const HttpRequest& request, const Principal& who);
+  // api_tickets.cpp
+  HttpResponse tickets_route(const HttpRequest& request, const Principal& who,
+                             std::string_view rest);
+  HttpResponse list_tickets(const HttpRequest& request, const Principal& who);
+  HttpResponse get_ticket(const std::string& id, const Principal& who);
+  HttpResponse create_ticket(const HttpRequest& request, const Principal& who);
+  HttpResponse ticket_action(const HttpRequest& request, const Principal& who,
+                             const std::string& id, const std::string& action);
+  HttpResponse service_stats(const HttpRequest& request, const Principal& who);
+  bool can_see_ticket(const Principal& who, const tickets::Ticket& ticket) const;
 
   FleetState& fleet_;
   Store& store_;
@@ -37,6 +55,7 @@ class Api {
   Metrics& metrics_;
   Authenticator& auth_;
   const Clock& clock_;
+  TicketService* tickets_;
 };
 
 // Helpers shared by the API's files.

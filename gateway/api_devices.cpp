@@ -1,8 +1,11 @@
 // GET /api/v1/devices and GET /api/v1/devices/{id}: the digital twins, scoped to the
 // caller (a machine outside the caller's sites answers 404, as an unknown id does).
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "gateway/api.h"
+#include "gateway/ticket_json.h"
+#include "gateway/ticket_service.h"
 #include "gateway/time_format.h"
 
 namespace wm::gateway {
@@ -83,6 +86,15 @@ HttpResponse Api::list_devices(const HttpRequest& req, const Principal& who) {
         "status must be online, offline or unknown, got '" + *status_filter + "'");
   }
   const std::string* cursor = req.param("cursor");
+  // Machines held locked by an open ticket (one read of the open tickets, not one per machine).
+  std::set<std::string, std::less<>> locked;
+  if (tickets_ != nullptr) {
+    tickets::TicketFilter open;
+    open.open_only = true;
+    for (const auto& t : tickets_->store().list(open)) {
+      if (t.machine_locked) locked.insert(t.device_id);
+    }
+  }
 
   json items = json::array();
   std::optional<std::string> next;
@@ -101,6 +113,7 @@ HttpResponse Api::list_devices(const HttpRequest& req, const Principal& who) {
         break;
       }
       items.push_back(twin_json(device, *site, twin));
+      items.back()["locked"] = locked.contains(device.id);
     }
   });
   json out = {{"items", std::move(items)}};
@@ -121,6 +134,19 @@ HttpResponse Api::get_device(const std::string& id, const Principal& who) {
     found = twin_json(*device, *site, twins.at(id));
   });
   if (!found) return error_response(404, "not_found", "no device '" + id + "' in your scope");
+  if (tickets_ != nullptr) {
+    tickets::TicketFilter open;
+    open.open_only = true;
+    open.device_id = id;
+    json open_tickets = json::array();
+    bool locked = false;
+    for (const auto& t : tickets_->store().list(open)) {
+      locked = locked || t.machine_locked;
+      open_tickets.push_back(ticket_json(t, TicketDetail::kSummary));
+    }
+    (*found)["locked"] = locked;
+    (*found)["open_tickets"] = std::move(open_tickets);
+  }
   return json_response(200, found->dump());
 }
 

@@ -16,8 +16,11 @@
 #include "gateway/intake.h"
 #include "gateway/metrics.h"
 #include "gateway/mqtt_bridge.h"
+#include "gateway/notifier.h"
+#include "gateway/sqlite_ticket_store.h"
 #include "gateway/store.h"
 #include "gateway/store_writer.h"
+#include "gateway/ticket_service.h"
 
 namespace wm::gateway {
 namespace {
@@ -116,8 +119,35 @@ int serve(const ServeConfig& config) {
       writer_options);
   writer.start();
 
+  // The ticket desk: detectors on the intake thread, the desk on its own worker,
+  // commands and notifications out through the broker (and the orgs' webhooks).
+  SqliteTicketStore ticket_store(*store, writer);
+  Intake intake(fleet, writer, metrics, clock);
+  MqttBridge bridge(MqttOptions{config.mqtt_uri, config.client_id}, intake, metrics);
+  auto poster = make_http_webhook_poster(std::chrono::seconds(5));
+  Notifier notifier(
+      [&bridge](const std::string& topic, const std::string& payload) {
+        bridge.publish(topic, payload, 1, false);
+      },
+      [&fleet](const std::string& org) -> std::optional<std::string> {
+        std::optional<std::string> url;
+        fleet.read([&](const devices::Inventory& inv, const TwinView&) {
+          const auto* o = inv.org(org);
+          if (o != nullptr && !o->webhook.empty()) url = o->webhook;
+        });
+        return url;
+      },
+      *poster, metrics);
+  TicketService tickets(
+      fleet, ticket_store, metrics, clock, config.desk, config.detector,
+      [&bridge](const OutgoingMessage& m) { bridge.publish(m.topic, m.payload, m.qos, false); },
+      [&notifier](const tickets::Notification& n) { notifier.notify(n); });
+  intake.set_observer(&tickets);
+  tickets.restore_from_twins();
+  tickets.restore_last_cleaning(store->last_maintenance("cleaning"));
+
   Authenticator auth(*store);
-  Api api(fleet, *store, writer, metrics, auth, clock);
+  Api api(fleet, *store, writer, metrics, auth, clock, &tickets);
   std::unique_ptr<HttpServer> http;
   try {
     http = make_http_server(
@@ -131,17 +161,19 @@ int serve(const ServeConfig& config) {
   }
   spdlog::info("http api on http://{}/api/v1", config.http_listen);
 
-  Intake intake(fleet, writer, metrics, clock);
-  MqttBridge bridge(MqttOptions{config.mqtt_uri, config.client_id}, intake, metrics);
+  notifier.start();
+  tickets.start();
   bridge.start();
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("signal {}: shutting down", sig);
   bridge.stop();
+  http->stop();
+  tickets.stop();
+  notifier.stop();
   writer.flush();
   writer.stop();
-  http->stop();
   spdlog::info("stopped");
   return 0;
 }

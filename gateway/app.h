@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "devices/fault_detector.h"
+#include "tickets/desk_types.h"
+
 namespace wm::gateway {
 
 struct ServeConfig {
@@ -18,6 +21,8 @@ struct ServeConfig {
   std::int64_t quarantine_max_rows = 100000;
   int quarantine_max_age_days = 7;
   int telemetry_retention_days = 30;
+  tickets::DeskConfig desk;          // reopen window, hold time, SLA policy
+  devices::DetectorConfig detector;  // limits, debounce, timeouts
 };
 
 // Runs until SIGINT or SIGTERM. Returns the process exit code; errors are logged.

@@ -148,6 +148,16 @@ Result<std::string> FleetState::merge_inventory(const devices::Inventory& update
   return inventory_.to_json();
 }
 
+std::vector<MachineEntry> FleetState::machines() const {
+  std::lock_guard lock(mu_);
+  std::vector<MachineEntry> out(twins_.size());
+  for (const auto& [id, device] : inventory_.devices()) {
+    const TwinIndex twin = index_.at(id);
+    out[twin] = MachineEntry{twin, id, device.site};
+  }
+  return out;
+}
+
 void FleetState::read(
     const std::function<void(const devices::Inventory&, const TwinView&)>& fn) const {
   std::lock_guard lock(mu_);

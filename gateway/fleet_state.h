@@ -32,6 +32,13 @@ struct DeviceRoute {
   TwinIndex twin = 0;
 };
 
+// One machine of the inventory with its twin index.
+struct MachineEntry {
+  TwinIndex twin = 0;
+  std::string device_id;
+  std::string site_id;
+};
+
 // Read access to the twins by id, valid only inside FleetState::read().
 class TwinView {
  public:
@@ -53,6 +60,8 @@ class FleetState {
   explicit FleetState(devices::Inventory inventory);
 
   std::optional<DeviceRoute> route(std::string_view device_id) const;
+  // Every machine of the inventory, in twin index order.
+  std::vector<MachineEntry> machines() const;
   // Changes whenever the inventory does, so callers may cache routes (lock-free read).
   std::uint64_t inventory_version() const {
     return inventory_version_.load(std::memory_order_acquire);

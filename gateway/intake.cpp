@@ -157,6 +157,7 @@ void Intake::take(const DeviceRoute& route, const std::string& device_id, protoc
                   std::int64_t received_ms) {
   if (!first_sight(route, t)) return;
   fleet_.apply(route.twin, t);
+  if (observer_ != nullptr) observer_->on_telemetry(route.twin, t);
   writer_.add_telemetry(TelemetryRow{device_id, std::move(t), received_ms}, route.twin);
 }
 
@@ -176,12 +177,14 @@ bool Intake::take(const DeviceRoute& route, const std::string& device_id,
     fleet_.saw_message(route.twin, event.ts_ms);
   }
   writer_.twin_changed(route.twin);
+  if (observer_ != nullptr) observer_->on_event(route.twin, event);
   return true;
 }
 
 void Intake::take(const DeviceRoute& route, const protocols::Status& status) {
   fleet_.apply(route.twin, status);
   writer_.twin_changed(route.twin);
+  if (observer_ != nullptr) observer_->on_status(route.twin, status);
 }
 
 const DeviceRoute* Intake::route(const std::string& device_id) {

@@ -29,6 +29,17 @@ namespace wm::gateway {
 // The MQTT subscriptions that bring the intake everything it reads.
 const std::vector<std::string>& intake_subscriptions();
 
+// Sees every message the intake took (after the duplicate check and the twin update),
+// on the intake thread: the fault detectors listen here. Must not block.
+class MachineObserver {
+ public:
+  virtual ~MachineObserver() = default;
+  virtual void on_telemetry(TwinIndex twin, const protocols::Telemetry& t) = 0;
+  virtual void on_event(TwinIndex twin, const protocols::Event& event) = 0;
+  virtual void on_status(TwinIndex twin, const protocols::Status& status) = 0;
+  virtual void on_heartbeat(TwinIndex twin, std::int64_t ts_ms) = 0;
+};
+
 class Intake {
  public:
   Intake(FleetState& fleet, StoreWriter& writer, Metrics& metrics, const Clock& clock);
@@ -36,6 +47,8 @@ class Intake {
   // Takes one message. Throws StoreUnavailable when an event could not be made durable
   // (the caller must then not acknowledge the message).
   void on_message(std::string_view topic, std::string_view payload);
+  // Set before the first message (not synchronised); null: nobody listens.
+  void set_observer(MachineObserver* observer) { observer_ = observer; }
 
  private:
   // One message being taken: where it came from, for the quarantine and the metrics.
@@ -82,6 +95,7 @@ class Intake {
   std::unordered_map<std::string, DeviceRoute> routes_;
   std::vector<devices::SeqTracker> sequences_;  // by TwinIndex; intake thread only
   std::uint64_t routes_version_ = 0;
+  MachineObserver* observer_ = nullptr;
 };
 
 }  // namespace wm::gateway

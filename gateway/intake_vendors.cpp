@@ -39,6 +39,7 @@ void Intake::on_hx_binary(const Incoming& in) {
     if (!first_sight(*route, beat.seq, beat.ts_ms)) return;
     fleet_.saw_message(route->twin, beat.ts_ms);
     writer_.twin_changed(route->twin);
+    if (observer_ != nullptr) observer_->on_heartbeat(route->twin, beat.ts_ms);
   }
   metrics_.decoded(kind);
 }

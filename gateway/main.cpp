@@ -48,6 +48,47 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
 
+  // The ticket desk's rules, in the units people set them in.
+  double offline_after_s = 300, outage_window_s = 120, healthy_hold_s = 600, tds_sustain_s = 120;
+  double cleaning_interval_days = 7, reopen_window_h = 24;
+  serve_cmd
+      ->add_option("--offline-after", offline_after_s,
+                   "Seconds of event time without a message before a machine is offline")
+      ->check(CLI::Range(5.0, 86400.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--outage-window", outage_window_s,
+                   "Seconds within which most machines of a site going offline is one site "
+                   "power outage (an offline machine waits this long before its own ticket)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--healthy-hold", healthy_hold_s,
+                   "Seconds a sensor-born ticket's signal must stay healthy before it resolves "
+                   "itself")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--tds-limit", serve.detector.tds_out_limit_ppm,
+                   "Product water TDS limit in ppm (water_quality)")
+      ->check(CLI::Range(1.0, 5000.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--tds-sustain", tds_sustain_s,
+                   "Seconds tds_out must stay above the limit before a water_quality ticket")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--cleaning-interval-days", cleaning_interval_days,
+                   "Hygiene interval since the last cleaning (cleaning_due)")
+      ->check(CLI::Range(0.01, 365.0))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--reopen-window-hours", reopen_window_h,
+                   "A resolved ticket that recurs within this many hours is reopened")
+      ->check(CLI::Range(0.0, 8760.0))
+      ->capture_default_str();
+
   auto* token_cmd = app.add_subcommand("token", "Manage API bearer tokens");
   token_cmd->require_subcommand(1);
   std::string token_db = "var/gateway.db", token_role, token_org;
@@ -63,7 +104,17 @@ int main(int argc, char** argv) {
       level != spdlog::level::off || log_level == "off") {
     spdlog::set_level(level);
   }
-  if (*serve_cmd) return wm::gateway::serve(serve);
+  if (*serve_cmd) {
+    auto ms = [](double seconds) { return static_cast<std::int64_t>(seconds * 1000); };
+    serve.detector.heartbeat_timeout_ms = ms(offline_after_s);
+    serve.detector.outage_window_ms = ms(outage_window_s);
+    serve.detector.tds_sustain_ms = ms(tds_sustain_s);
+    serve.detector.tds_out_clear_ppm = serve.detector.tds_out_limit_ppm * 0.9;
+    serve.detector.cleaning_interval_ms = ms(cleaning_interval_days * 86400);
+    serve.desk.healthy_hold_ms = ms(healthy_hold_s);
+    serve.desk.reopen_window_ms = ms(reopen_window_h * 3600);
+    return wm::gateway::serve(serve);
+  }
   if (*token_add) return wm::gateway::add_token(token_db, token_role, token_org);
   return 0;
 }

@@ -16,7 +16,40 @@ void header(std::string& out, std::string_view name, std::string_view help, std:
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
+// Help texts of the series counted with Metrics::count().
+constexpr std::pair<std::string_view, std::string_view> kSeriesHelp[] = {
+    {"wm_ticket_findings_total", "Fault detector findings, by fault kind and raised/cleared."},
+    {"wm_ticket_findings_dropped_total",
+     "Findings dropped because the ticket queue was full (the store stalled)."},
+    {"wm_ticket_changes_total", "Tickets written by the desk, by change (opened, joined, ...)."},
+    {"wm_ticket_errors_total", "Findings the desk could not record (store errors)."},
+    {"wm_machine_commands_total", "Commands published to machines, by command."},
+};
+
+std::string_view series_help(std::string_view name) {
+  for (const auto& [n, help] : kSeriesHelp) {
+    if (n == name) return help;
+  }
+  return "Count of events.";
+}
+
 }  // namespace
+
+void Metrics::count(std::string_view name, std::string_view labels) {
+  std::lock_guard lock(mu_);
+  auto it = series_.find(name);
+  if (it == series_.end())
+    it = series_.emplace(std::string(name), std::map<std::string, std::uint64_t>{}).first;
+  ++it->second[std::string(labels)];
+}
+
+std::uint64_t Metrics::count_of(std::string_view name, std::string_view labels) const {
+  std::lock_guard lock(mu_);
+  auto it = series_.find(name);
+  if (it == series_.end()) return 0;
+  auto found = it->second.find(std::string(labels));
+  return found == it->second.end() ? 0 : found->second;
+}
 
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1) {}
@@ -70,6 +103,22 @@ std::string_view to_string(MessageKind kind) {
       break;
   }
   return "other";
+}
+
+std::string_view to_string(WebhookResult result) {
+  switch (result) {
+    case WebhookResult::kDelivered:
+      return "delivered";
+    case WebhookResult::kRetried:
+      return "retried";
+    case WebhookResult::kDropped:
+      return "dropped";
+    case WebhookResult::kOverflow:
+      return "overflow";
+    case WebhookResult::kCount:
+      break;
+  }
+  return "dropped";
 }
 
 Metrics::Metrics()
@@ -145,12 +194,45 @@ std::string Metrics::render() const {
   out.append("wm_store_queue_depth ")
       .append(std::to_string(store_queue_depth_.load()))
       .append("\n");
+  header(out, "wm_notifications_total",
+         "Ticket notifications sent (published on wm/v1/notify/{org}).", "counter");
+  out.append("wm_notifications_total ").append(std::to_string(notifications_.load())).append("\n");
+  header(out, "wm_notification_publish_errors_total",
+         "Notifications the MQTT client refused to publish.", "counter");
+  out.append("wm_notification_publish_errors_total ")
+      .append(std::to_string(notification_publish_errors_.load()))
+      .append("\n");
+  header(out, "wm_webhook_deliveries_total",
+         "Webhook POST attempts by outcome: delivered (2xx), retried, dropped after the last "
+         "attempt, overflow (queue full, oldest given up).",
+         "counter");
+  for (size_t i = 0; i < webhook_.size(); ++i) {
+    out.append("wm_webhook_deliveries_total{result=\"")
+        .append(to_string(static_cast<WebhookResult>(i)))
+        .append("\"} ")
+        .append(std::to_string(webhook_[i].load()))
+        .append("\n");
+  }
+  header(out, "wm_webhook_queue_depth", "Webhook deliveries waiting (including back-off).",
+         "gauge");
+  out.append("wm_webhook_queue_depth ")
+      .append(std::to_string(webhook_queue_depth_.load()))
+      .append("\n");
   header(out, "wm_mqtt_connected", "1 while the gateway is connected to the broker.", "gauge");
   out.append("wm_mqtt_connected ").append(std::to_string(mqtt_connected_.load())).append("\n");
   header(out, "wm_mqtt_reconnects_total", "Connections re-established after a loss.", "counter");
   out.append("wm_mqtt_reconnects_total ")
       .append(std::to_string(mqtt_reconnects_.load()))
       .append("\n");
+  std::lock_guard lock(mu_);
+  for (const auto& [name, by_labels] : series_) {
+    header(out, name, series_help(name), "counter");
+    for (const auto& [labels, n] : by_labels) {
+      out.append(name);
+      if (!labels.empty()) out.append("{").append(labels).append("}");
+      out.append(" ").append(std::to_string(n)).append("\n");
+    }
+  }
   return out;
 }
 

@@ -42,6 +42,12 @@ enum class MessageKind : std::uint8_t {
 };
 std::string_view to_string(MessageKind kind);
 
+// What became of one webhook attempt (the Notifier's deliveries). kRetried: the attempt
+// failed and another is scheduled; kDropped: the last allowed attempt failed; kOverflow:
+// the queue was full and the oldest waiting delivery was given up.
+enum class WebhookResult : std::uint8_t { kDelivered, kRetried, kDropped, kOverflow, kCount };
+std::string_view to_string(WebhookResult result);  // "delivered", "retried", ...
+
 class Metrics {
  public:
   Metrics();
@@ -58,6 +64,24 @@ class Metrics {
   void mqtt_reconnect() { mqtt_reconnects_++; }
   void http_request(int status);
   void set_store_queue_depth(std::int64_t depth) { store_queue_depth_ = depth; }
+  // Rare events (ticket findings, desk changes, machine commands): one counter series by
+  // its metric name and labels, e.g. name "wm_ticket_findings_total", labels
+  // `kind="leak",state="raised"`. Each name needs its help text in kSeriesHelp (metrics.cpp).
+  void count(std::string_view name, std::string_view labels);
+  std::uint64_t count_of(std::string_view name, std::string_view labels) const;
+
+  // Notifications (tickets opened, escalated, resolved, ...) and their webhook deliveries.
+  void notification() { notifications_++; }
+  void notification_publish_error() { notification_publish_errors_++; }
+  void webhook_delivery(WebhookResult result) { webhook_[static_cast<size_t>(result)]++; }
+  void set_webhook_queue_depth(std::int64_t depth) { webhook_queue_depth_ = depth; }
+
+  std::uint64_t notification_count() const { return notifications_; }
+  std::uint64_t notification_publish_error_count() const { return notification_publish_errors_; }
+  std::uint64_t webhook_delivery_count(WebhookResult result) const {
+    return webhook_[static_cast<size_t>(result)];
+  }
+  std::int64_t webhook_queue_depth() const { return webhook_queue_depth_; }
 
   std::uint64_t received_count(MessageKind kind) const {
     return received_[static_cast<size_t>(kind)];
@@ -83,9 +107,14 @@ class Metrics {
   std::atomic<std::uint64_t> mqtt_reconnects_{0};
   std::atomic<int> mqtt_connected_{0};
   std::atomic<std::int64_t> store_queue_depth_{0};
+  std::atomic<std::uint64_t> notifications_{0};
+  std::atomic<std::uint64_t> notification_publish_errors_{0};
+  std::array<std::atomic<std::uint64_t>, static_cast<size_t>(WebhookResult::kCount)> webhook_{};
+  std::atomic<std::int64_t> webhook_queue_depth_{0};
   mutable std::mutex mu_;
-  std::map<std::string, std::uint64_t> quarantined_;  // by reason
-  std::map<int, std::uint64_t> http_;                 // by status
+  std::map<std::string, std::uint64_t> quarantined_;                                 // by reason
+  std::map<int, std::uint64_t> http_;                                                // by status
+  std::map<std::string, std::map<std::string, std::uint64_t>, std::less<>> series_;  // name, labels
   Histogram batch_rows_;
   Histogram batch_seconds_;
 };

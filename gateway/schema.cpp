@@ -105,6 +105,10 @@ CREATE INDEX tickets_by_device_kind ON tickets (device_id, kind, opened_at_ms);
 CREATE INDEX tickets_by_site ON tickets (site_id, opened_at_ms);
 CREATE INDEX tickets_by_opened ON tickets (opened_at_ms, id);
 )sql",
+      // 3: the newest maintenance of each machine (cleaning_due after a restart).
+      R"sql(
+CREATE INDEX events_maintenance ON events (action, device_id, ts_ms) WHERE action IS NOT NULL;
+)sql",
   };
   return kMigrations;
 }

@@ -302,6 +302,16 @@ std::vector<EventRow> Store::recent_fault_events(std::int64_t limit) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::int64_t>> Store::last_maintenance(std::string_view action) {
+  std::lock_guard lock(reader_mu_);
+  auto st = reader_->prepare(
+      "SELECT device_id, max(ts_ms) FROM events WHERE action = ? GROUP BY device_id");
+  st.bind(1, action);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (st.step()) out.emplace_back(st.text(0), st.int64(1));
+  return out;
+}
+
 void Store::with_reader(const std::function<void(Connection&)>& fn) {
   std::lock_guard lock(reader_mu_);
   fn(*reader_);

@@ -115,6 +115,8 @@ class Store {
   // telemetry rows and events are written at once.
   std::vector<TelemetryRow> recent_telemetry(std::int64_t limit);
   std::vector<EventRow> recent_fault_events(std::int64_t limit);
+  // Per machine, the event time of its newest `maintenance` event with this action.
+  std::vector<std::pair<std::string, std::int64_t>> last_maintenance(std::string_view action);
   std::optional<std::string> load_inventory();
   void save_inventory(const std::string& json, std::int64_t now_ms);
   std::optional<TokenRecord> find_token(const std::string& token_hash);
