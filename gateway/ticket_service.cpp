@@ -228,6 +228,12 @@ void TicketService::scan() {
 }
 
 void TicketService::handle(const devices::Finding& finding) {
+  if (finding.kind == devices::FaultKind::kCleaningDue) {
+    // hx-binary and tb-gateway machines cannot report a cleaning (PROTOCOLS.md), so the
+    // gateway cannot know when one is due: a ticket would only be noise.
+    auto route = fleet_.route(finding.subject);
+    if (route && route->protocol != devices::Protocol::kWmJsonV1) return;
+  }
   std::optional<devices::Site> site = site_lookup(fleet_)(finding.site_id);
   if (!site) {
     spdlog::warn("finding for {} at unknown site {}: dropped", finding.subject, finding.site_id);

@@ -69,6 +69,9 @@ std::string describe(const WireCounters& c) {
   if (c.hub_messages > 0)
     text += fmt::format(" ({} of them in {} hub messages)", c.hub_samples, c.hub_messages);
   text += fmt::format(", {} dispense events", c.events);
+  if (c.fault_events > 0) text += fmt::format(", {} fault events", c.fault_events);
+  if (c.maintenance_events > 0)
+    text += fmt::format(", {} maintenance events", c.maintenance_events);
   if (c.heartbeats > 0) text += fmt::format(", {} heartbeats", c.heartbeats);
   text += " published";
   if (c.dispenses_unsent > 0) {
@@ -76,6 +79,26 @@ std::string describe(const WireCounters& c) {
   }
   if (c.encode_errors > 0)
     text += fmt::format("; {} messages could not be encoded", c.encode_errors);
+  return text;
+}
+
+// "12 faults injected (3 active; leak 4, tamper 2, ...), 5 visits".
+std::string describe(const FaultInjector& faults) {
+  const InjectorCounters& c = faults.counters();
+  std::uint64_t total = 0;
+  std::string kinds;
+  for (FaultKind kind : all_fault_kinds()) {
+    const std::uint64_t n = c.started[static_cast<std::size_t>(kind)];
+    if (n == 0) continue;
+    total += n;
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", to_string(kind), n);
+  }
+  std::string text = fmt::format("{} faults injected ({} active{}{})", total, faults.active(),
+                                 kinds.empty() ? "" : "; ", kinds);
+  if (c.unseen > 0) text += fmt::format(", {} dispense failures met no customer", c.unseen);
+  if (c.visits > 0 || c.cleanings_skipped > 0) {
+    text += fmt::format(", {} routine visits, {} cleanings skipped", c.visits, c.cleanings_skipped);
+  }
   return text;
 }
 
@@ -135,7 +158,9 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
   signals.on_signal([&publisher](int) { publisher.cancel(); });
 
   FleetSimulation simulation(
-      fleet, SimulationOptions{options.seed, options.start_ms, options.telemetry_interval_ms});
+      fleet, SimulationOptions{options.seed, options.start_ms, options.telemetry_interval_ms},
+      options.faults, options.truth);
+  const bool injecting = options.faults.per_machine_day > 0 || options.faults.routine_maintenance;
   BrokerSink sink(publisher, options.qos_telemetry);
   WireEncoder encoder(fleet, options.hubs, sink);
   spdlog::info(
@@ -144,6 +169,11 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
       fleet.machines.size(), fleet.sites.size(), format_iso8601_ms(options.start_ms), options.speed,
       count_machines(fleet, WireProtocol::kWmJson), count_machines(fleet, WireProtocol::kHxBinary),
       count_machines(fleet, WireProtocol::kTbGateway), encoder.hub_count(), fleet.skipped_machines);
+  if (injecting) {
+    spdlog::info(
+        "injecting {} faults per machine per simulated day{}", options.faults.per_machine_day,
+        options.faults.routine_maintenance ? ", with routine cleanings and inspections" : "");
+  }
 
   if (auto s = publish_simulator_status(publisher, status_topic, options.start_ms, true,
                                         BoundedPublisher::kNoDeadline);
@@ -183,8 +213,9 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
     if (wall >= next_progress) {
       next_progress = wall + kProgressEvery;
       const double behind_s = static_cast<double>(target - event_now) / 1000.0;
-      spdlog::info("event time {}: {}{}", format_iso8601_ms(event_now),
+      spdlog::info("event time {}: {}{}{}", format_iso8601_ms(event_now),
                    describe(encoder.counters()),
+                   injecting ? "; " + describe(simulation.faults()) : std::string(),
                    behind_s > 5 * options.speed
                        ? fmt::format(" ({:.0f} s of event time behind: lower --speed)", behind_s)
                        : "");
@@ -204,12 +235,15 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
   if (signals.count() <= 1) publisher.resume();  // a second signal abandons the shutdown
   // The last moment whose messages were all sent: the offline status must not predate them.
   const std::int64_t stop_ts = std::min(event_time_at(Clock::now()), simulation.next_due_ms());
+  simulation.finish_faults(stop_ts);  // the ground truth of faults still active: cleared null
   const bool clean = shut_down(publisher, sink, encoder, simulation, status_topic, stop_ts);
   if (const auto& error = encoder.first_error()) {
     spdlog::error("some messages could not be encoded, the first: {}", error->to_string());
   }
-  spdlog::info("stopped at event time {}: {}, shutdown {}", format_iso8601_ms(stop_ts),
-               describe(encoder.counters()), clean ? "clean" : "incomplete");
+  spdlog::info("stopped at event time {}: {}{}, shutdown {}", format_iso8601_ms(stop_ts),
+               describe(encoder.counters()),
+               injecting ? "; " + describe(simulation.faults()) : std::string(),
+               clean ? "clean" : "incomplete");
   signals.on_signal({});  // the publisher goes before the signal watcher
   return failed || !clean ? 1 : 0;
 }

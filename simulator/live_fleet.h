@@ -4,14 +4,18 @@
 // message carries event time. Each machine speaks its inventory protocol (see
 // wire_encoder.h: wm-json-v1, hx-binary frames, tb-gateway site hubs). The whole fleet shares one
 // MQTT connection (see live_fleet.cpp for why and what that means for the per-machine status and
-// will). Returns the process exit code: 0 after a clean shutdown (duration reached, SIGINT or
-// SIGTERM), 1 when the broker could not be reached or refused messages.
+// will). With options.faults, machines fail and get fixed (fault_injector.h) and each
+// fault is reported to options.truth. Returns the process exit code: 0 after a clean shutdown
+// (duration reached, SIGINT or SIGTERM), 1 when the broker could not be reached or refused
+// messages.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "simulator/fault_injector.h"
+#include "simulator/fault_truth.h"
 #include "simulator/fleet.h"
 #include "simulator/wire_encoder.h"
 
@@ -26,8 +30,10 @@ struct LiveFleetOptions {
   double duration_s = 0;  // wall-clock seconds; 0 runs until a signal
   std::int64_t telemetry_interval_ms = 60'000;
   int qos_telemetry = 0;
-  std::size_t window = 256;  // see kDefaultWindow in bounded_publisher.h
-  HubOptions hubs;           // tb-gateway batching
+  std::size_t window = 256;    // see kDefaultWindow in bounded_publisher.h
+  HubOptions hubs;             // tb-gateway batching
+  FaultOptions faults;         // none by default
+  TruthSink* truth = nullptr;  // ground truth of the injected faults; may be null
 };
 
 int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options);

@@ -21,6 +21,8 @@ double rated_gallons_per_day(const std::string& model) {
 
 }  // namespace
 
+bool hot_water_model(const std::string& model) { return !model.empty() && model.back() == 'H'; }
+
 MachineProfile draw_profile(const FleetSite& site, const FleetMachine& machine,
                             std::uint64_t seed) {
   SeededRandom site_random = SeededRandom::for_stream(seed, "site:" + site.id);
@@ -34,7 +36,7 @@ MachineProfile draw_profile(const FleetSite& site, const FleetMachine& machine,
   // 96-98% rejection keeps product water at about 5-20 ppm over that inlet range.
   p.salt_rejection = random.uniform(0.955, 0.975);
   p.pressure_kpa = std::clamp(site_pressure + random.normal(0, 6), 250.0, 350.0);
-  p.hot_water = !machine.model.empty() && machine.model.back() == 'H';
+  p.hot_water = hot_water_model(machine.model);
   p.water_temp_c = p.hot_water ? random.uniform(88, 94)
                                : std::clamp(site_temp + random.normal(0, 0.6), 15.0, 25.0);
   p.flow_lpm = random.uniform(1.85, 2.15);

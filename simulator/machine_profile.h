@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "simulator/fleet.h"
 
@@ -25,6 +26,9 @@ struct MachineProfile {
   double initial_filter_l = 0;   // litres on the filter set when the run starts
   double initial_tank_pct = 90;
 };
+
+// Hot-water models carry an "H" at the end of their name, e.g. "RO-400H".
+bool hot_water_model(const std::string& model);
 
 MachineProfile draw_profile(const FleetSite& site, const FleetMachine& machine, std::uint64_t seed);
 

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "simulator/fault_truth.h"
 #include "simulator/fleet.h"
 #include "simulator/flood.h"
 #include "simulator/inventory_generator.h"
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
       "  wm-sim inventory --devices 10000 --seed 1 --out fleet.json\n"
       "  wm-sim inventory --devices 2000 --protocol-mix json:60,hx:30,tb:10 --out mixed.json\n"
       "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60\n"
+      "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60 --faults 0.5 \\\n"
+      "             --truth truth.jsonl\n"
       "  wm-sim flood --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --count 200000 --qos 1\n"
       "Messages carry event time (ts): `run` starts it at --start and runs it --speed times\n"
       "faster than the wall clock. Logs go to stderr.");
@@ -149,7 +152,25 @@ int main(int argc, char** argv) {
       "              v1/gateway/telemetry batching the samples of all its machines per\n"
       "              --hub-batch window, v1/gateway/disconnect at a clean shutdown. Hubs of\n"
       "              the 2nd, 4th, ... site of the inventory leave seq out. Their machines'\n"
-      "              dispenses are not sent: the ThingsBoard gateway API has no event topic.");
+      "              dispenses are not sent: the ThingsBoard gateway API has no event topic.\n"
+      "\n"
+      "Faults (--faults RATE, expected faults per machine per simulated day; 0 = none):\n"
+      "water_quality (tds_out climbs past 50 ppm, E03), leak (leak flag, E02), uv_fault (uv_ok\n"
+      "false, E05), water_supply (inlet pressure collapses, E01), dispense_failure (charged,\n"
+      "dispensed_ml far below requested; E08 when the valve sticks), pump_fault (pump current,\n"
+      "E04), heater_fault (temperature, E06), card_reader_fault (no sales, E07), tamper (door\n"
+      "open, no visit), device_offline (one machine silent), site_power_outage (a site's\n"
+      "machines silent). Each is fixed after minutes to hours. Codes go out where the protocol\n"
+      "carries them (wm-json-v1 fault events, hx fault frames 0x04); tb hubs show only what\n"
+      "the sensors show. A silent wm-json-v1 machine's retained status goes online:false on\n"
+      "its behalf and online when it is back; a hub reconnects its machine; HX just stops.\n"
+      "With --faults, wm-json-v1 machines also get routine technicians' visits (service_start,\n"
+      "door open, service_end: not tamper) and a cleaning every 3-6 days, which a quarter of\n"
+      "the machines skip half the time (cleaning_due after --hygiene-days). Each repair by a\n"
+      "technician is such a visit, with filter_change, membrane_change or uv_change where\n"
+      "they fit. --truth FILE gets one JSON line per fault when it clears (or at the end,\n"
+      "\"cleared\":null): machine (null for a site outage), site, kind, onset, failure, cleared,\n"
+      "codes.");
   run->add_option("--mqtt", live.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")->required();
   run->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
   run->add_option("--speed", live.speed, "Event time runs this many times faster than wall time")
@@ -181,6 +202,20 @@ int main(int argc, char** argv) {
                   "A hub sends its batch early once it holds this many samples")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+  run->add_option("--faults", live.faults.per_machine_day,
+                  "Expected injected faults per machine per simulated day (e.g. 0.5); 0 = none "
+                  "(and no routine visits)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  std::string truth_path;
+  run->add_option("--truth", truth_path,
+                  "Ground truth: one JSON line per injected fault, written when it clears");
+  double hygiene_days = 7;
+  run->add_option("--hygiene-days", hygiene_days,
+                  "The cleaning interval the gateway enforces; a machine past it without a "
+                  "cleaning is a cleaning_due fault in the ground truth")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 365.0));
 
   wm::sim::FloodOptions flood;
   std::string flood_start = "now";
@@ -233,7 +268,29 @@ int main(int argc, char** argv) {
     live.hubs.batch_ms = hub_batch_s > 0 ? static_cast<std::int64_t>(hub_batch_s * 1000.0)
                                          : 2 * live.telemetry_interval_ms;
     if (live.client_id.empty()) live.client_id = default_client_id();
-    return wm::sim::run_live_fleet(*fleet, live);
+    live.faults.routine_maintenance = live.faults.per_machine_day > 0;
+    live.faults.hygiene_interval_ms =
+        static_cast<std::int64_t>(hygiene_days * static_cast<double>(wm::sim::kMsPerDay));
+    std::ofstream truth_file;
+    std::optional<wm::sim::TruthWriter> truth;
+    if (!truth_path.empty()) {
+      truth_file.open(truth_path, std::ios::binary | std::ios::trunc);
+      if (!truth_file) {
+        spdlog::error("cannot write {}: check the directory exists and is writable", truth_path);
+        return 1;
+      }
+      if (live.faults.per_machine_day <= 0) {
+        spdlog::warn("--truth {} stays empty: no faults are injected without --faults", truth_path);
+      }
+      live.truth = &truth.emplace(truth_file);
+    }
+    const int code = wm::sim::run_live_fleet(*fleet, live);
+    if (truth && !truth->ok()) {
+      spdlog::error("could not write every line of {}: check the disk", truth_path);
+      return 1;
+    }
+    if (truth) spdlog::info("wrote {} ground-truth lines to {}", truth->lines(), truth_path);
+    return code;
   }
   const auto start_ms = resolve_start(flood_start);
   if (!start_ms) return 2;

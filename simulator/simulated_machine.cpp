@@ -66,33 +66,46 @@ protocols::Heartbeat SimulatedMachine::heartbeat(std::int64_t ts_ms) {
 protocols::Telemetry SimulatedMachine::read_telemetry(std::int64_t ts_ms) {
   const bool running = dispensing(ts_ms);
   const LocalTime local = local_time(ts_ms, utc_offset_min_);
+  const MachineCondition& c = condition_;
   protocols::Telemetry t;
   t.ts_ms = ts_ms;
   t.seq = take_seq();
   const double tds_in = profile_.tds_in_ppm * random_.normal(1.0, 0.01);
   t.tds_in = round_to(std::clamp(tds_in, 0.0, 5000.0), 1);
-  const double tds_out = tds_in * (1.0 - profile_.salt_rejection) * random_.normal(1.0, 0.03);
+  double tds_out = tds_in * (1.0 - profile_.salt_rejection) * random_.normal(1.0, 0.03);
+  if (c.tds_out_ppm) {
+    // A spent membrane or a failed seal: salt gets through, a little more every minute.
+    tds_out = std::max(tds_out, *c.tds_out_ppm * c.ramp(ts_ms) * random_.normal(1.0, 0.03));
+  }
   t.tds_out = round_to(std::clamp(tds_out, 0.5, 5000.0), 1);
-  t.flow_lpm = running ? round_to(dispense_->flow_lpm * random_.normal(1.0, 0.01), 2) : 0.0;
+  t.flow_lpm =
+      running ? round_to(
+                    dispense_->flow_lpm * dispense_->delivered_share * random_.normal(1.0, 0.01), 2)
+              : 0.0;
   // Mains pressure sags a little at the busy hours of the building, and the inlet
   // drops while the machine itself draws water.
   const double daytime_sag =
       8.0 * std::max(0.0, std::sin(std::numbers::pi * (local.hour - 7) / 14));
-  const double pressure =
+  double pressure =
       profile_.pressure_kpa - daytime_sag - (running ? 15.0 : 0.0) + random_.normal(0, 2.5);
+  if (c.pressure_kpa) pressure = *c.pressure_kpa + std::abs(random_.normal(0, 2.0));
   t.pressure_kpa = round_to(std::clamp(pressure, 0.0, 1000.0), 1);
-  const double temp = profile_.hot_water
-                          ? profile_.water_temp_c + random_.normal(0, 0.5)
-                          : profile_.water_temp_c +
-                                1.5 * std::sin(2 * std::numbers::pi * (local.hour - 9) / 24) +
-                                random_.normal(0, 0.2);
-  t.temp_c = round_to(temp, 1);
+  double temp = profile_.hot_water
+                    ? profile_.water_temp_c + random_.normal(0, 0.5)
+                    : profile_.water_temp_c +
+                          1.5 * std::sin(2 * std::numbers::pi * (local.hour - 9) / 24) +
+                          random_.normal(0, 0.2);
+  if (c.temp_c) temp += (*c.temp_c - profile_.water_temp_c) * c.ramp(ts_ms);
+  t.temp_c = round_to(std::clamp(temp, -10.0, 110.0), 1);
   t.tank_pct = round_to(std::clamp(tank_pct(ts_ms), 0.0, 100.0), 1);
-  t.uv_ok = true;
+  t.uv_ok = !c.uv_failed;
   t.filter_l = filter_litres();
-  t.pump_a = running ? round_to(profile_.pump_a * random_.normal(1.0, 0.03), 2) : 0.0;
-  t.leak = false;
-  t.door = false;
+  double pump = running ? profile_.pump_a * random_.normal(1.0, 0.03) : 0.0;
+  // A seized pump draws a stall current whenever the controller tries to run it.
+  if (c.pump_factor != 1.0) pump = profile_.pump_a * c.pump_factor * random_.normal(1.0, 0.05);
+  t.pump_a = round_to(std::clamp(pump, 0.0, 20.0), 2);
+  t.leak = c.leak;
+  t.door = c.door_open;
   return t;
 }
 
@@ -133,6 +146,7 @@ std::int64_t SimulatedMachine::start_dispense(std::int64_t ts_ms) {
   d.requested_ml = draw_volume_ml();
   d.flow_lpm = profile_.flow_lpm * random_.normal(1.0, 0.02);
   d.card = draw_card();
+  d.delivered_share = std::clamp(condition_.delivered_share, 0.0, 1.0);
   const auto duration_ms =
       static_cast<std::int64_t>(static_cast<double>(d.requested_ml) / 1000.0 / d.flow_lpm *
                                 static_cast<double>(kMsPerMinute));
@@ -141,24 +155,36 @@ std::int64_t SimulatedMachine::start_dispense(std::int64_t ts_ms) {
   return dispense_->end_ms;
 }
 
-protocols::Event SimulatedMachine::finish_dispense() {
+std::pair<SimulatedMachine::DispenseUnderWay, std::int64_t> SimulatedMachine::settle_dispense(
+    std::int64_t ts_ms) {
   if (!dispense_) std::abort();
-  const DispenseUnderWay d = std::move(*dispense_);
+  DispenseUnderWay d = std::move(*dispense_);
   dispense_.reset();
   // Settle the tank: refill up to the end, minus what was drawn.
+  const std::int64_t end_ms = std::min(ts_ms, d.end_ms);
   const double refilled = std::min(
-      profile_.tank_l, tank_l_ + litres_over(profile_.production_lpm, d.end_ms - tank_settled_ms_));
-  const double drawn = static_cast<double>(d.requested_ml) / 1000.0;
-  tank_l_ = std::max(0.0, refilled - drawn);
-  tank_settled_ms_ = d.end_ms;
-  filter_ml_ += static_cast<double>(d.requested_ml);
+      profile_.tank_l, tank_l_ + litres_over(profile_.production_lpm, end_ms - tank_settled_ms_));
+  const double share = static_cast<double>(end_ms - d.start_ms) /
+                       static_cast<double>(std::max<std::int64_t>(d.end_ms - d.start_ms, 1));
+  const auto delivered = static_cast<std::int64_t>(
+      std::round(static_cast<double>(d.requested_ml) * d.delivered_share * share));
+  tank_l_ = std::max(0.0, refilled - static_cast<double>(delivered) / 1000.0);
+  tank_settled_ms_ = end_ms;
+  filter_ml_ += static_cast<double>(delivered);
+  return {std::move(d), delivered};
+}
+
+protocols::Event SimulatedMachine::finish_dispense() {
+  if (!dispense_) std::abort();
+  auto [d, delivered] = settle_dispense(dispense_->end_ms);
   ++dispense_count_;
 
   protocols::Dispense body;
   body.txn = make_txn(d.start_ms);
   body.card = d.card;
   body.requested_ml = d.requested_ml;
-  body.dispensed_ml = d.requested_ml;  // faults that short the customer are injected later
+  // A stuck valve shorts the customer, who has paid for the whole volume.
+  body.dispensed_ml = delivered;
   body.charged_fen = price_fen(d.requested_ml);
   protocols::Event event;
   event.ts_ms = d.end_ms;
@@ -167,6 +193,17 @@ protocols::Event SimulatedMachine::finish_dispense() {
   event.seq = protocol_ == WireProtocol::kTbGateway ? next_seq_ : take_seq();
   event.body = std::move(body);
   return event;
+}
+
+void SimulatedMachine::abandon_dispense(std::int64_t ts_ms) { (void)settle_dispense(ts_ms); }
+
+protocols::Event SimulatedMachine::fault_event(std::int64_t ts_ms, protocols::Fault fault) {
+  return protocols::Event{ts_ms, take_seq(), fault};
+}
+
+protocols::Event SimulatedMachine::maintenance_event(std::int64_t ts_ms,
+                                                     protocols::Maintenance maintenance) {
+  return protocols::Event{ts_ms, take_seq(), std::move(maintenance)};
 }
 
 }  // namespace wm::sim

@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "protocols/messages.h"
 #include "simulator/fleet.h"
+#include "simulator/machine_condition.h"
 #include "simulator/machine_profile.h"
 #include "simulator/seeded_random.h"
 
@@ -40,6 +42,9 @@ class SimulatedMachine {
 
   WireProtocol protocol() const { return protocol_; }
 
+  const MachineCondition& condition() const { return condition_; }
+  void set_condition(const MachineCondition& condition) { condition_ = condition; }
+
   // An hx-binary heartbeat at ts_ms; takes a seq.
   protocols::Heartbeat heartbeat(std::int64_t ts_ms);
 
@@ -52,8 +57,19 @@ class SimulatedMachine {
   // The dispense event, stamped at the end time; takes a seq (except on a tb-gateway
   // machine, whose hub cannot send it). Requires a dispense under way.
   protocols::Event finish_dispense();
+  // The machine lost power before the dispense ended: the water drawn so far is gone,
+  // nothing is sent and no seq is taken. Requires a dispense under way.
+  void abandon_dispense(std::int64_t ts_ms);
+
+  // A fault code raised or cleared, or a technician's maintenance step, at ts_ms; each
+  // takes a seq. Which protocol can carry them is the caller's business (fault_kind.h).
+  protocols::Event fault_event(std::int64_t ts_ms, protocols::Fault fault);
+  protocols::Event maintenance_event(std::int64_t ts_ms, protocols::Maintenance maintenance);
+  // A new filter set: the litres count starts again from 0.
+  void change_filter() { filter_ml_ = 0; }
 
   bool dispensing(std::int64_t ts_ms) const;
+  bool dispense_under_way() const { return dispense_.has_value(); }
   std::int64_t filter_litres() const { return static_cast<std::int64_t>(filter_ml_ / 1000.0); }
   double tank_pct(std::int64_t ts_ms) const;
   std::uint64_t dispense_count() const { return dispense_count_; }
@@ -65,6 +81,7 @@ class SimulatedMachine {
     double flow_lpm;
     std::string card;
     std::int64_t requested_ml;
+    double delivered_share;  // below 1 when the valve sticks (dispense_failure)
   };
 
   std::uint32_t take_seq() { return next_seq_++; }  // unsigned: wraps at 2^32
@@ -72,6 +89,9 @@ class SimulatedMachine {
   std::int64_t draw_volume_ml();
   std::string draw_card();
   std::string make_txn(std::int64_t start_ms) const;
+  // Ends the dispense under way at ts_ms: tank and filter account for the water that
+  // flowed. Returns the dispense and the millilitres delivered.
+  std::pair<DispenseUnderWay, std::int64_t> settle_dispense(std::int64_t ts_ms);
 
   std::string id_;
   WireProtocol protocol_;
@@ -81,6 +101,7 @@ class SimulatedMachine {
   MachineProfile profile_;
   SeededRandom random_;
 
+  MachineCondition condition_;
   std::uint32_t next_seq_ = 0;
   double filter_ml_;
   double tank_l_;  // level at tank_settled_ms_

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "protocols/hx_binary.h"
 #include "protocols/topic.h"
@@ -73,19 +75,7 @@ void WireEncoder::deliver(MachineMessage message) {
               break;
           }
         } else if constexpr (std::is_same_v<Body, protocols::Event>) {
-          switch (wire.protocol) {
-            case WireProtocol::kWmJson:
-              out_.send(WireMessage{wire.topics[topic_index(TopicKind::kEvent)],
-                                    protocols::encode_event(body), Delivery::kReliable});
-              ++counters_.events;
-              break;
-            case WireProtocol::kHxBinary:
-              send_frame(i, protocols::encode_hx_event(body));
-              break;
-            case WireProtocol::kTbGateway:
-              ++counters_.dispenses_unsent;
-              break;
-          }
+          on_event(i, body);
         } else if constexpr (std::is_same_v<Body, protocols::Heartbeat>) {
           // Only hx-binary machines are scheduled heartbeats; others have no such message.
           if (wire.protocol == WireProtocol::kHxBinary) {
@@ -98,14 +88,47 @@ void WireEncoder::deliver(MachineMessage message) {
       message.body);
 }
 
+void WireEncoder::on_event(std::size_t machine, const protocols::Event& e) {
+  const MachineWire& wire = machines_[machine];
+  const bool dispense = std::holds_alternative<protocols::Dispense>(e.body);
+  switch (wire.protocol) {
+    case WireProtocol::kWmJson:
+      out_.send(WireMessage{wire.topics[topic_index(TopicKind::kEvent)], protocols::encode_event(e),
+                            Delivery::kReliable});
+      if (dispense) {
+        ++counters_.events;
+      } else if (std::holds_alternative<protocols::Fault>(e.body)) {
+        ++counters_.fault_events;
+      } else {
+        ++counters_.maintenance_events;
+      }
+      break;
+    case WireProtocol::kHxBinary:
+      send_frame(machine, protocols::encode_hx_event(e));
+      break;
+    case WireProtocol::kTbGateway:
+      if (dispense) {
+        ++counters_.dispenses_unsent;
+      } else {
+        count_error(machine, make_error("unsupported_message", "",
+                                        "a tb-gateway hub cannot send a " +
+                                            std::string(protocols::event_type(e)) + " event"));
+      }
+      break;
+  }
+}
+
+void WireEncoder::count_error(std::size_t machine, Error error) {
+  ++counters_.encode_errors;
+  if (!first_error_) {
+    error.message = fleet_.machines[machine].id + ": " + error.message;
+    first_error_ = std::move(error);
+  }
+}
+
 void WireEncoder::send_frame(std::size_t machine, Result<std::string> frame) {
   if (!frame.ok()) {
-    ++counters_.encode_errors;
-    if (!first_error_) {
-      Error error = frame.error();
-      error.message = fleet_.machines[machine].id + ": " + error.message;
-      first_error_ = std::move(error);
-    }
+    count_error(machine, frame.error());
     return;
   }
   // The command byte follows magic and version: count what was sent.
@@ -113,6 +136,7 @@ void WireEncoder::send_frame(std::size_t machine, Result<std::string> frame) {
   if (command == protocols::HxCommand::kTelemetry) ++counters_.telemetry_samples;
   if (command == protocols::HxCommand::kDispense) ++counters_.events;
   if (command == protocols::HxCommand::kHeartbeat) ++counters_.heartbeats;
+  if (command == protocols::HxCommand::kFault) ++counters_.fault_events;
   out_.send(
       WireMessage{machines_[machine].topics[0], std::move(frame).value(), Delivery::kReliable});
 }

@@ -3,8 +3,8 @@
 //
 //   wm-json-v1  telemetry, events and the retained status on wm/v1/{site}/{device}/...
 //   hx-binary   frames on hx/{device}/up: telemetry 0x01, dispense 0x02, heartbeat 0x03,
-//               all QoS 1. HX has no status message: online/offline sends nothing (the
-//               heartbeats say a machine is alive).
+//               fault 0x04, all QoS 1. HX has no status message: online/offline sends
+//               nothing (the heartbeats say a machine is alive), and no maintenance frame.
 //   tb-gateway  one hub per site speaks for the site's machines: v1/gateway/connect when
 //               a machine goes online, v1/gateway/disconnect when it goes offline, and
 //               v1/gateway/telemetry messages that batch the samples of several machines
@@ -13,7 +13,9 @@
 //               wire. Dispense events are not sent at all: the ThingsBoard gateway API
 //               has no event topic (PROTOCOLS.md section 3) and the simulator does not
 //               invent one; they are counted in dispenses_unsent. The machines still sell
-//               water, so tank level and filter litres move as they do elsewhere.
+//               water, so tank level and filter litres move as they do elsewhere. (The
+//               fault injector gives them no fault or maintenance events; one that came
+//               would be an encode error.)
 //
 // Batching is a function of event time only: event time is cut into windows of
 // HubOptions::batch_ms (aligned to the Unix epoch), a hub's batch holds the samples of
@@ -60,13 +62,15 @@ struct HubOptions {
 };
 
 struct WireCounters {
-  std::uint64_t telemetry_samples = 0;  // readings sent, in any protocol
-  std::uint64_t events = 0;             // dispense events sent (wm-json-v1, hx-binary)
-  std::uint64_t heartbeats = 0;         // hx-binary
-  std::uint64_t hub_messages = 0;       // v1/gateway/telemetry messages
-  std::uint64_t hub_samples = 0;        // readings sent in them (also in telemetry_samples)
-  std::uint64_t dispenses_unsent = 0;   // tb-gateway machines' sales (no topic for them)
-  std::uint64_t encode_errors = 0;      // messages that could not be encoded (not sent)
+  std::uint64_t telemetry_samples = 0;   // readings sent, in any protocol
+  std::uint64_t events = 0;              // dispense events sent (wm-json-v1, hx-binary)
+  std::uint64_t fault_events = 0;        // fault codes raised or cleared (wm-json-v1, hx-binary)
+  std::uint64_t maintenance_events = 0;  // technicians' steps (wm-json-v1)
+  std::uint64_t heartbeats = 0;          // hx-binary
+  std::uint64_t hub_messages = 0;        // v1/gateway/telemetry messages
+  std::uint64_t hub_samples = 0;         // readings sent in them (also in telemetry_samples)
+  std::uint64_t dispenses_unsent = 0;    // tb-gateway machines' sales (no topic for them)
+  std::uint64_t encode_errors = 0;       // messages that could not be encoded (not sent)
 };
 
 class WireEncoder final : public MessageSink {
@@ -102,6 +106,8 @@ class WireEncoder final : public MessageSink {
   };
 
   void send_frame(std::size_t machine, Result<std::string> frame);
+  void on_event(std::size_t machine, const protocols::Event& e);
+  void count_error(std::size_t machine, Error error);
   void add_sample(std::size_t machine, const protocols::Telemetry& t);
   void flush(Hub& hub);
   void on_status(std::size_t machine, const protocols::Status& s);
