@@ -91,7 +91,11 @@ Episode plan_machine_fault(FaultKind kind, const EpisodeMachine& m, std::int64_t
   }
 
   MachineCondition faulty;
-  std::optional<FaultCode> code = fault_code_of(kind);
+  // The machine's own code for this kind, if any (a plain pair rather than an optional:
+  // GCC 12 at -O2 warns about an optional enum copied into a vector).
+  const std::optional<FaultCode> found_code = fault_code_of(kind);
+  bool has_code = found_code.has_value();
+  const FaultCode code = found_code.value_or(FaultCode::kE01);
   std::vector<MaintenanceAction> work;
   bool technician = true;
   std::int64_t lasts_ms = 0;  // from the failure to the fix
@@ -127,7 +131,7 @@ Episode plan_machine_fault(FaultKind kind, const EpisodeMachine& m, std::int64_t
         faulty.delivered_share = random.uniform(0, 0.1);  // valve stuck: E08
       } else {
         faulty.delivered_share = random.uniform(0.1, 0.4);  // flow stops mid-dispense
-        code.reset();
+        has_code = false;
         e.failure_at_first_short_sale = true;
       }
       lasts_ms = draw_minutes(random, 30, 240);
@@ -149,7 +153,7 @@ Episode plan_machine_fault(FaultKind kind, const EpisodeMachine& m, std::int64_t
     default:
       std::abort();  // site-wide and cleaning_due faults are not planned here
   }
-  if (code && sends_fault_events(m.protocol)) e.codes.push_back(*code);
+  if (has_code && sends_fault_events(m.protocol)) e.codes.push_back(code);
   add(e, onset_ms, m.index, faulty);
   for (FaultCode c : e.codes) add(e, e.failure_ms, m.index, Fault{c, true});
   add_fix(e, m, faulty, e.failure_ms + kMsPerMinute, e.failure_ms + lasts_ms, work, technician,
