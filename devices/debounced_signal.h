@@ -32,6 +32,11 @@ class DebouncedSignal {
   Change expire(std::int64_t now_ms, Holds holds);
   // Forget a pending change (e.g. a dispense explains the flow seen so far).
   void restart() { streak_ = 0; }
+  // Start-up: take the judged state as raised (an open ticket says so), nothing pending.
+  void restore_raised() {
+    raised_ = true;
+    streak_ = 0;
+  }
 
   bool raised() const { return raised_; }
   // When the pending change would complete through expire(), if one can.

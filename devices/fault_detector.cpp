@@ -1,8 +1,8 @@
 // The sensor rules, the events and the offline life cycle of FleetDetector. The site part
 // (which offline machines are one outage) is OutageCorrelator's; the debounce is
-// DebouncedSignal's; what each reason means is fault_reason.h's. Machine clocks: every per-machine
-// time here is on the machine's own clock; `skew_ms` maps it onto fleet time for the timers that
-// advance() runs.
+// DebouncedSignal's; what each reason means is fault_reason.h's; the start-up restore is
+// fault_detector_restore.cpp's. Machine clocks: every per-machine time here is on the
+// machine's own clock; `skew_ms` maps it onto fleet time for the timers that advance() runs.
 #include "devices/fault_detector.h"
 
 #include <algorithm>
@@ -59,20 +59,26 @@ bool FleetDetector::active(const Machine& m, Reason reason) const {
   return (m.reasons >> static_cast<unsigned>(reason)) & 1U;
 }
 
+bool FleetDetector::kind_active(const Machine& m, FaultKind kind) const {
+  if (m.restored_kinds & bit_of(kind)) return true;
+  for (std::size_t r = 0; r < kFaultReasonCount; ++r) {
+    if (active(m, static_cast<Reason>(r)) && kind_of(static_cast<Reason>(r)) == kind) return true;
+  }
+  return false;
+}
+
+// A real reason takes over a kind restored at start-up: the restored raise ends silently.
 bool FleetDetector::start_reason(Machine& m, Reason reason) {
   if (active(m, reason)) return false;
   m.reasons |= 1U << static_cast<unsigned>(reason);
+  m.restored_kinds &= static_cast<std::uint16_t>(~bit_of(kind_of(reason)));
   return true;
 }
 
 bool FleetDetector::end_reason(Machine& m, Reason reason) {
   if (!active(m, reason)) return false;
   m.reasons &= ~(1U << static_cast<unsigned>(reason));
-  const FaultKind kind = kind_of(reason);
-  for (std::size_t r = 0; r < kFaultReasonCount; ++r) {
-    if (active(m, static_cast<Reason>(r)) && kind_of(static_cast<Reason>(r)) == kind) return false;
-  }
-  return true;
+  return !kind_active(m, kind_of(reason));
 }
 
 void FleetDetector::emit(MachineIndex machine, FaultKind kind, bool raised, std::int64_t at_ms,
@@ -98,6 +104,7 @@ void FleetDetector::judge(MachineIndex machine, Machine& m, Signal signal, Chang
 
 void FleetDetector::observe(MachineIndex machine, Machine& m, Signal signal, bool bad, double value,
                             std::int64_t ts_ms, std::vector<Finding>& out) {
+  m.seeded_signals &= static_cast<std::uint8_t>(~(1U << slot(signal)));  // judged by readings now
   DebouncedSignal& s = m.signals[slot(signal)];
   const Change change = s.observe(bad, ts_ms, holds_[slot(signal)]);
   if (change != Change::kNone) {
@@ -113,6 +120,7 @@ void FleetDetector::on_telemetry(MachineIndex machine, const protocols::Telemetr
   hear(machine, *m, ts, out);
   // A late sample is history: judging it would run the debounce backwards.
   if (m->newest_telemetry_ms && ts < *m->newest_telemetry_ms) {
+    settle_restored(machine, *m, ts, out);
     note_due(*m);
     return;
   }
@@ -123,9 +131,17 @@ void FleetDetector::on_telemetry(MachineIndex machine, const protocols::Telemetr
                            ? t.tds_out >= config_.tds_out_clear_ppm
                            : t.tds_out > config_.tds_out_limit_ppm;
   observe(machine, *m, Signal::kTdsOut, tds_bad, t.tds_out, ts, out);
-  if (t.leak) observe(machine, *m, Signal::kLeakSensor, *t.leak, *t.leak ? 1 : 0, ts, out);
+  if (t.leak) {
+    observe(machine, *m, Signal::kLeakSensor, *t.leak, *t.leak ? 1 : 0, ts, out);
+  } else {
+    unreported(machine, *m, Signal::kLeakSensor, ts, out);
+  }
   observe(machine, *m, Signal::kIdleFlow, t.flow_lpm > config_.idle_flow_lpm, t.flow_lpm, ts, out);
-  if (t.uv_ok) observe(machine, *m, Signal::kUvOk, !*t.uv_ok, *t.uv_ok ? 1 : 0, ts, out);
+  if (t.uv_ok) {
+    observe(machine, *m, Signal::kUvOk, !*t.uv_ok, *t.uv_ok ? 1 : 0, ts, out);
+  } else {
+    unreported(machine, *m, Signal::kUvOk, ts, out);
+  }
   // 0 kPa is a reading too (no supply at all), not a missing value.
   observe(machine, *m, Signal::kInletPressure, t.pressure_kpa < config_.supply_pressure_min_kpa,
           t.pressure_kpa, ts, out);
@@ -139,7 +155,10 @@ void FleetDetector::on_telemetry(MachineIndex machine, const protocols::Telemetr
       m->door_authorised = true;
     }
     observe(machine, *m, Signal::kDoor, *t.door && !m->door_authorised, *t.door ? 1 : 0, ts, out);
+  } else {
+    unreported(machine, *m, Signal::kDoor, ts, out);
   }
+  settle_restored(machine, *m, ts, out);
   note_due(*m);
 }
 
@@ -163,6 +182,7 @@ void FleetDetector::on_event(MachineIndex machine, const protocols::Event& event
   } else if (const auto* maintenance = std::get_if<protocols::Maintenance>(&event.body)) {
     on_maintenance(machine, *m, *maintenance, event.ts_ms, out);
   }
+  settle_restored(machine, *m, event.ts_ms, out);
   note_due(*m);
 }
 
@@ -269,6 +289,7 @@ void FleetDetector::on_heartbeat(MachineIndex machine, std::int64_t ts_ms,
   Machine* m = find(machine);
   if (m == nullptr) return;
   hear(machine, *m, ts_ms, out);
+  settle_restored(machine, *m, ts_ms, out);
   note_due(*m);
 }
 
@@ -285,6 +306,7 @@ void FleetDetector::on_status(MachineIndex machine, const protocols::Status& sta
   }
   if (status.online) {
     hear(machine, *m, ts, out);
+    settle_restored(machine, *m, ts, out);
   } else if (newest && !m->offline) {
     // A will is stamped when the machine connected, often before its newest telemetry:
     // it went dark after the last thing it said.
@@ -297,20 +319,28 @@ void FleetDetector::on_status(MachineIndex machine, const protocols::Status& sta
 // Any message: proof of life at ts_ms, on the machine's clock.
 void FleetDetector::hear(MachineIndex machine, Machine& m, std::int64_t ts_ms,
                          std::vector<Finding>& out) {
+  note_event_time(ts_ms);
   if (!m.first_seen_ms) m.first_seen_ms = ts_ms;
-  if (!m.last_seen_ms || ts_ms > *m.last_seen_ms) {
+  const bool newest = !m.last_seen_ms || ts_ms > *m.last_seen_ms;
+  if (newest) {
     m.last_seen_ms = ts_ms;
+    m.silent_since_restart = false;
     // A clock behind the fleet's is measured on its own: heard now, whatever it says.
     m.skew_ms = fleet_now_ms_ ? std::max<std::int64_t>(0, *fleet_now_ms_ - ts_ms) : 0;
   }
-  if (!m.offline || ts_ms <= m.online_after_ms) return;
-  m.offline = false;
-  if (end_reason(m, Reason::kOffline)) {
+  if (m.offline && ts_ms > m.online_after_ms) {
+    m.offline = false;
+    if (end_reason(m, Reason::kOffline)) {
+      emit(machine, FaultKind::kDeviceOffline, false, ts_ms, "back online", out);
+    }
+    decisions_.clear();
+    correlator_.came_back(machine, ts_ms + m.skew_ms, decisions_);
+    apply(decisions_, out);
+  }
+  // An offline raise restored at start-up ends at the first proof of life.
+  if (!m.offline && newest && end_restored(m, FaultKind::kDeviceOffline)) {
     emit(machine, FaultKind::kDeviceOffline, false, ts_ms, "back online", out);
   }
-  decisions_.clear();
-  correlator_.came_back(machine, ts_ms + m.skew_ms, decisions_);
-  apply(decisions_, out);
 }
 
 void FleetDetector::go_offline(MachineIndex machine, Machine& m, std::int64_t at_ms, bool by_will,
@@ -353,6 +383,8 @@ void FleetDetector::apply(const std::vector<OutageCorrelator::Decision>& decisio
 
 void FleetDetector::advance(std::int64_t now_ms, std::vector<Finding>& out) {
   fleet_now_ms_ = std::max(now_ms, fleet_now_ms_.value_or(now_ms));
+  note_event_time(now_ms);
+  restart_settling_ = false;  // the restart's event time is settled
   if (now_ms >= next_due_ms_) scan(now_ms, out);
   decisions_.clear();
   correlator_.advance(now_ms, decisions_);
@@ -366,8 +398,10 @@ void FleetDetector::scan(std::int64_t now_ms, std::vector<Finding>& out) {
     if (!m.declared) continue;
     const std::int64_t local_now = now_ms - m.skew_ms;  // fleet time on the machine's clock
 
-    if (!m.offline && m.last_seen_ms &&
-        local_now - *m.last_seen_ms >= config_.heartbeat_timeout_ms) {
+    // Offline as of its last message + the timeout, even when the restart's grace made
+    // the judgement later: the window and the site correlation use when it went dark.
+    const std::optional<std::int64_t> silent = silent_since(m);
+    if (!m.offline && silent && local_now - *silent >= config_.heartbeat_timeout_ms) {
       go_offline(i, m, *m.last_seen_ms + config_.heartbeat_timeout_ms, false, out);
     }
     for (std::size_t s = 0; s < kSignalCount; ++s) {
@@ -397,7 +431,9 @@ void FleetDetector::scan(std::int64_t now_ms, std::vector<Finding>& out) {
 std::int64_t FleetDetector::next_due(const Machine& m) const {
   std::int64_t due = kNever;
   const auto consider = [&](std::int64_t local_ms) { due = std::min(due, local_ms + m.skew_ms); };
-  if (!m.offline && m.last_seen_ms) consider(*m.last_seen_ms + config_.heartbeat_timeout_ms);
+  if (const auto silent = silent_since(m); !m.offline && silent) {
+    consider(*silent + config_.heartbeat_timeout_ms);
+  }
   for (std::size_t s = 0; s < kSignalCount; ++s) {
     if (const auto at = m.signals[s].due_ms(holds_[s])) consider(*at);
   }

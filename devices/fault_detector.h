@@ -23,6 +23,8 @@
 //   window closed; a site_power_outage carries fleet event time.
 // - A machine's clock offset is taken at its newest message against the newest advance();
 //   before the first advance() it counts as zero.
+// - After a restart the restore_* calls rebuild what the gateway knew (twins, open
+//   tickets); see them for when a restored raise ends.
 //
 // Memory is bounded per machine (no growing containers); on_telemetry does not allocate
 // unless it emits a finding. Reads no clock, does no I/O. Not thread-safe: the owner
@@ -102,12 +104,45 @@ class FleetDetector {
   // machine being alive now (no heartbeat clock starts from the old time).
   void restore_active_fault(MachineIndex machine, protocols::FaultCode code, std::int64_t since_ms,
                             std::vector<Finding>& out);
+  // Start-up: the machine's newest message time before the restart (its twin's last seen).
+  // The gateway's downtime is not the machine's silence: a machine counts as silent since
+  // max(this, the restart's event time), the restart's event time being the newest event
+  // time seen up to and including the first advance() after the restore. So every machine
+  // gets one full heartbeat timeout to speak; one that never does goes offline as of this
+  // time + heartbeat_timeout_ms, through the outage window and site correlation as usual.
+  void restore_last_seen(MachineIndex machine, std::int64_t ts_ms);
+  // Start-up: an open sensor-born ticket of this machine and kind, opened at since_ms. The
+  // kind counts as raised, without a finding, until its first healthy judgement; that ends
+  // it like any other reason (a cleared finding if it was the kind's last):
+  // - water_quality, leak, uv_fault, water_supply, tamper: the kind's debounced signals
+  //   start raised and clear as usual (e.g. tds_out below tds_out_clear_ppm for
+  //   sensor_debounce_ms; leak: the leak sensor dry AND the flow stopped). An optional sensor
+  //   (leak, uv_ok, door) missing from the machine's first telemetry counts as healthy then.
+  // - dispense_failure: a dispense at or above dispense_ok_ratio newer than since_ms.
+  // - cleaning_due: a cleaning.
+  // - device_offline: the machine's first message newer than its last seen (proof of life).
+  // - pump_fault, heater_fault, card_reader_fault (only fault codes raise them): the
+  //   machine's first message, unless restore_active_fault() holds one of the kind's codes
+  //   active (then that code's clear ends the kind).
+  // A restored kind that is still bad stays raised with no finding (its signal stays raised),
+  // or a real reason starting takes the restored one over (a raised finding, no clear).
+  // site_power_outage: see restore_site_outage(). Kinds no detector raises: ignored.
+  void restore_raised(MachineIndex machine, FaultKind kind, std::int64_t since_ms);
+  // Start-up: an open site_power_outage ticket. The site counts as down since since_ms, each
+  // of its machines as offline (under the outage) until it sends a message newer than its
+  // last seen; the outage clears once no more than outage_fraction of them are offline, and
+  // those still dark then wait out a window as usual. Call after restore_last_seen(). A site
+  // with no machines: ignored.
+  void restore_site_outage(const std::string& site_id, std::int64_t since_ms);
 
   const DetectorConfig& config() const { return config_; }
 
  private:
   using Reason = FaultReason;
   static constexpr std::size_t kSignalCount = kSensorSignalCount;
+  static constexpr std::uint16_t bit_of(FaultKind kind) {
+    return static_cast<std::uint16_t>(1U << static_cast<unsigned>(kind));
+  }
 
   struct Machine {
     std::string device_id;
@@ -118,6 +153,13 @@ class FleetDetector {
     bool door_authorised = false;  // the door's current opening began inside a service visit
     std::uint8_t codes_seen = 0;   // bit (code - 1): a fault event of that code arrived
     std::uint32_t reasons = 0;     // bit per Reason: active now
+    // Start-up state (restore_*): signals raised from an open ticket that no reading has
+    // judged yet (bit per SensorSignal), kinds raised from an open ticket with no reason to
+    // hold them (bit per FaultKind: device_offline and the code-only kinds), and whether
+    // last_seen_ms is the restored one (silence counts from the restart).
+    std::uint8_t seeded_signals = 0;
+    std::uint16_t restored_kinds = 0;
+    bool silent_since_restart = false;
     std::optional<std::int64_t> first_seen_ms;
     std::optional<std::int64_t> last_seen_ms;  // newest message time (the machine's clock)
     std::optional<std::int64_t> newest_telemetry_ms;
@@ -137,8 +179,10 @@ class FleetDetector {
   Machine* find(MachineIndex machine);
   const std::string& site_of(MachineIndex machine) const;
   bool active(const Machine& m, Reason reason) const;
+  bool kind_active(const Machine& m, FaultKind kind) const;
   bool start_reason(Machine& m, Reason reason);
   bool end_reason(Machine& m, Reason reason);
+  bool end_restored(Machine& m, FaultKind kind);
   void emit(MachineIndex machine, FaultKind kind, bool raised, std::int64_t at_ms,
             std::string evidence, std::vector<Finding>& out);
   void judge(MachineIndex machine, Machine& m, SensorSignal signal, DebouncedSignal::Change change,
@@ -147,6 +191,13 @@ class FleetDetector {
   void observe(MachineIndex machine, Machine& m, SensorSignal signal, bool bad, double value,
                std::int64_t ts_ms, std::vector<Finding>& out);
   void hear(MachineIndex machine, Machine& m, std::int64_t ts_ms, std::vector<Finding>& out);
+  void seed(Machine& m, SensorSignal signal);
+  void unreported(MachineIndex machine, Machine& m, SensorSignal signal, std::int64_t ts_ms,
+                  std::vector<Finding>& out);
+  void settle_restored(MachineIndex machine, Machine& m, std::int64_t ts_ms,
+                       std::vector<Finding>& out);
+  void note_event_time(std::int64_t ts_ms);
+  std::optional<std::int64_t> silent_since(const Machine& m) const;
   void go_offline(MachineIndex machine, Machine& m, std::int64_t at_ms, bool by_will,
                   std::vector<Finding>& out);
   void apply(const std::vector<OutageCorrelator::Decision>& decisions, std::vector<Finding>& out);
@@ -169,6 +220,9 @@ class FleetDetector {
   std::vector<OutageCorrelator::Decision> decisions_;  // reused
   std::optional<std::int64_t> fleet_now_ms_;           // the newest advance()
   std::int64_t next_due_ms_ = INT64_MAX;               // lower bound of any machine's deadline
+  // The restart's event time (see restore_last_seen); settled at the first advance().
+  std::optional<std::int64_t> restart_ms_;
+  bool restart_settling_ = false;
 };
 
 }  // namespace wm::devices

@@ -112,6 +112,23 @@ void OutageCorrelator::site_up(SiteIndex index, std::int64_t at_ms, std::vector<
                  static_cast<std::uint32_t>(site.members.size())});
 }
 
+bool OutageCorrelator::restore_down(std::string_view site_id, std::int64_t at_ms) {
+  const auto it = site_index_.find(std::string(site_id));
+  if (it == site_index_.end() || sites_[it->second].members.empty()) return false;
+  Site& site = sites_[it->second];
+  site.down = true;
+  for (MachineIndex m : site.members) {
+    Member& member = machines_[m];
+    if (member.liveness == Liveness::kOnline) {
+      ++site.offline;
+      member.offline_ms = at_ms;
+      member.window_start_ms = at_ms;
+    }
+    if (member.liveness != Liveness::kReported) member.liveness = Liveness::kSuppressed;
+  }
+  return true;
+}
+
 void OutageCorrelator::advance(std::int64_t now_ms, std::vector<Decision>& out) {
   if (membership_changed_) {
     membership_changed_ = false;

@@ -60,6 +60,10 @@ class OutageCorrelator {
   void came_back(MachineIndex machine, std::int64_t at_ms, std::vector<Decision>& out);
   // Fleet event time has reached now_ms: windows that close report their machines.
   void advance(std::int64_t now_ms, std::vector<Decision>& out);
+  // Start-up: the site was down (an open outage) as of at_ms. It is down again, with every
+  // member offline as of at_ms (covered by the outage) until it comes back; the site comes
+  // up by the usual count. No decision. False when the site has no machines.
+  bool restore_down(std::string_view site_id, std::int64_t at_ms);
 
   std::optional<SiteIndex> site_of(MachineIndex machine) const;
   const std::string& site_id(SiteIndex site) const { return sites_.at(site).id; }

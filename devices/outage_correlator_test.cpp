@@ -101,5 +101,27 @@ TEST(OutageCorrelatorTest, AMachineMovedAwayFromADownSiteCanBringItUp) {
   EXPECT_EQ(c.site_id(*c.site_of(1)), "s-2");
 }
 
+TEST(OutageCorrelatorTest, ARestoredOutageHoldsItsMachinesUntilEnoughComeBack) {
+  OutageCorrelator c = site_of("s-1", 4);
+  EXPECT_FALSE(c.restore_down("s-nowhere", 0));
+  ASSERT_TRUE(c.restore_down("s-1", 0));
+  EXPECT_TRUE(c.site_down(*c.site_of(0)));
+  std::vector<OutageCorrelator::Decision> out;
+  c.advance(10 * kMinute, out);  // covered by the outage: no window runs
+  EXPECT_THAT(out, IsEmpty());
+  c.came_back(0, 11 * kMinute, out);  // 3 of 4 dark
+  EXPECT_THAT(out, IsEmpty());
+  c.came_back(1, 12 * kMinute, out);
+  ASSERT_THAT(out, SizeIs(1));
+  EXPECT_EQ(out[0].type, Type::kSiteUp);
+  EXPECT_EQ(out[0].at_ms, 12 * kMinute);
+  EXPECT_EQ(out[0].offline, 2u);
+  out.clear();
+  c.advance(14 * kMinute, out);
+  ASSERT_THAT(out, SizeIs(2));
+  EXPECT_EQ(out[0].type, Type::kMachineOffline);
+  EXPECT_EQ(out[0].at_ms, 14 * kMinute);
+}
+
 }  // namespace
 }  // namespace wm::devices

@@ -144,6 +144,7 @@ int serve(const ServeConfig& config) {
       [&notifier](const tickets::Notification& n) { notifier.notify(n); });
   intake.set_observer(&tickets);
   tickets.restore_from_twins();
+  tickets.restore_open_tickets();
   tickets.restore_last_cleaning(store->last_maintenance("cleaning"));
 
   Authenticator auth(*store);

@@ -81,6 +81,34 @@ void TicketService::restore_last_cleaning(
   }
 }
 
+void TicketService::restore_open_tickets() {
+  tickets::TicketFilter filter;
+  filter.source = tickets::Source::kDetected;
+  filter.open_only = true;
+  const std::vector<tickets::Ticket> open = store_.list(filter);
+  std::lock_guard lock(detect_mu_);
+  sync_machines_locked();
+  const std::vector<MachineEntry> machines = fleet_.machines();
+  std::vector<std::optional<std::int64_t>> last_seen(machines.size());
+  fleet_.read([&](const devices::Inventory&, const TwinView& twins) {
+    for (std::size_t i = 0; i < machines.size(); ++i) {
+      last_seen[i] = twins.at(machines[i].device_id).last_seen_ms();
+    }
+  });
+  for (std::size_t i = 0; i < machines.size(); ++i) {
+    if (last_seen[i]) detector_.restore_last_seen(machines[i].twin, *last_seen[i]);
+  }
+  for (const tickets::Ticket& t : open) {
+    // Cleared before the restart: the desk's scan resolves it after the hold time.
+    if (t.healthy_since_ms) continue;
+    if (t.kind == devices::FaultKind::kSitePowerOutage) {
+      detector_.restore_site_outage(t.device_id, t.detected_at_ms);  // the device is the site
+    } else if (auto route = fleet_.route(t.device_id)) {
+      detector_.restore_raised(route->twin, t.kind, t.detected_at_ms);
+    }
+  }
+}
+
 void TicketService::detect(
     const std::function<void(devices::FleetDetector&, std::vector<devices::Finding>&)>& judge,
     std::int64_t ts_ms) {

@@ -62,6 +62,11 @@ class TicketService final : public MachineObserver {
   void restore_from_twins();
   // Start-up: each machine's newest cleaning (device id, event time), for cleaning_due.
   void restore_last_cleaning(const std::vector<std::pair<std::string, std::int64_t>>& cleanings);
+  // Start-up, after restore_from_twins(): the detectors learn each machine's last message
+  // (so the gateway's downtime is not the machines' silence, yet a machine that never speaks
+  // again goes offline) and the open detected tickets (so each resolves when its signal is
+  // healthy again, even when no fault code is active to clear it).
+  void restore_open_tickets();
   void start();
   void stop();  // handles what is queued, then joins the worker
 

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "gateway/ticket_fixture.h"
 #include "protocols/hx_binary.h"
@@ -144,6 +146,96 @@ TEST(TicketServiceTest, MostMachinesOfASiteGoingDarkIsOneOutageTicketForThePrope
   tickets::TicketFilter offline;
   offline.kind = devices::FaultKind::kDeviceOffline;
   EXPECT_TRUE(g.ticket_store.list(offline).empty());
+}
+
+// The gateway restarted: a second TicketService on the same store and twins, restored the
+// way app.cpp does it, takes the intake's messages from now on.
+std::unique_ptr<TicketService> restart(TicketFixture& g, tickets::DeskConfig desk) {
+  auto service = std::make_unique<TicketService>(
+      g.fleet, g.ticket_store, g.metrics, g.clock, desk, testing::fast_detector_config(),
+      [&g](const OutgoingMessage& m) {
+        std::lock_guard lock(g.mu);
+        g.commands.push_back(m);
+      },
+      [&g](const tickets::Notification& n) {
+        std::lock_guard lock(g.mu);
+        g.notifications.push_back(n);
+      });
+  service->restore_from_twins();
+  service->restore_open_tickets();
+  g.intake.set_observer(service.get());
+  return service;
+}
+
+std::optional<tickets::Ticket> ticket_of(TicketFixture& g, const std::string& device,
+                                         devices::FaultKind kind) {
+  tickets::TicketFilter f;
+  f.device_id = device;
+  f.kind = kind;
+  auto found = g.ticket_store.list(f);
+  if (found.empty()) return std::nullopt;
+  return found.back();
+}
+
+TEST(TicketServiceTest, ATicketOpenedByASustainedReadingResolvesAfterARestart) {
+  tickets::DeskConfig desk;
+  desk.healthy_hold_ms = 10 * kMinute;
+  TicketFixture g(desk);
+  const std::string topic = "wm/v1/s-001/wm-0001/telemetry";
+  std::uint32_t seq = 1;
+  for (std::int64_t ts = t0(g); ts <= t0(g) + 2 * kMinute; ts += kMinute / 2) {
+    g.intake.on_message(topic, testing::telemetry_json(ts, seq++, 80));
+  }
+  g.service.run_once();
+  auto opened = ticket_of(g, "wm-0001", devices::FaultKind::kWaterQuality);
+  ASSERT_TRUE(opened);
+  ASSERT_TRUE(opened->machine_locked);
+  const std::int64_t start = t0(g);
+
+  // Down for five minutes; no fault code is active, so only the restored ticket can clear.
+  g.clock.advance_ms(5 * kMinute);
+  auto restarted = restart(g, desk);
+  for (std::int64_t ts = start + 6 * kMinute; ts <= start + 7 * kMinute; ts += kMinute / 2) {
+    g.intake.on_message(topic, testing::telemetry_json(ts, seq++, 12));
+  }
+  restarted->run_once();
+  auto healthy = ticket_of(g, "wm-0001", devices::FaultKind::kWaterQuality);
+  EXPECT_TRUE(healthy->open());
+  EXPECT_EQ(healthy->healthy_since_ms, start + 7 * kMinute);
+
+  g.clock.advance_ms(20 * kMinute);
+  restarted->run_once();
+  auto resolved = ticket_of(g, "wm-0001", devices::FaultKind::kWaterQuality);
+  EXPECT_EQ(resolved->state, TicketState::kResolved);
+  EXPECT_FALSE(resolved->machine_locked);
+  ASSERT_EQ(g.commands.size(), 2u);
+  EXPECT_EQ(json::parse(g.commands[1].payload)["cmd"], "unlock");
+  g.intake.set_observer(&g.service);
+}
+
+TEST(TicketServiceTest, AMachineThatDiedDuringADowntimeIsOfflineOneTimeoutAfterTheRestart) {
+  TicketFixture g;
+  const std::int64_t start = t0(g);
+  g.intake.on_message("wm/v1/s-001/wm-0001/telemetry", testing::telemetry_json(start, 1));
+  g.intake.on_message("wm/v1/s-002/wm-0003/telemetry", testing::telemetry_json(start, 1));
+  g.service.run_once();
+
+  // Down for an hour; only wm-0003 speaks after it.
+  g.clock.advance_ms(60 * kMinute);
+  auto restarted = restart(g, {});
+  const std::string alive = "wm/v1/s-002/wm-0003/telemetry";
+  g.intake.on_message(alive, testing::telemetry_json(start + 60 * kMinute, 2));
+  restarted->run_once();
+  EXPECT_FALSE(ticket_of(g, "wm-0001", devices::FaultKind::kDeviceOffline));  // one timeout first
+
+  g.clock.advance_ms(kMinute);
+  g.intake.on_message(alive, testing::telemetry_json(start + 61 * kMinute, 3));
+  restarted->run_once();
+  auto offline = ticket_of(g, "wm-0001", devices::FaultKind::kDeviceOffline);
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(offline->detected_at_ms, start + kMinute);  // as of its last message + the timeout
+  EXPECT_FALSE(ticket_of(g, "wm-0003", devices::FaultKind::kDeviceOffline));
+  g.intake.set_observer(&g.service);
 }
 
 TEST(TicketServiceTest, MetricsCountFindingsAndCommands) {
