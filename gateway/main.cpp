@@ -2,8 +2,10 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "gateway/app.h"
+#include "gateway/backtest.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -99,6 +101,17 @@ int main(int argc, char** argv) {
       ->required();
   token_add->add_option("--org", token_org, "Org id the token acts for")->required();
 
+  std::string backtest_csv;
+  auto* backtest_cmd = app.add_subcommand(
+      "backtest",
+      "Score a recorded series with the streaming anomaly detector: reads `timestamp,value` "
+      "rows, prints `timestamp,value,anomaly_score` (0..1; 0.5 is worth a look)");
+  backtest_cmd
+      ->add_option("--csv", backtest_csv,
+                   "CSV file: a header line, then YYYY-MM-DD HH:MM:SS,<number> rows ('-' reads "
+                   "standard input)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
   if (auto level = spdlog::level::from_str(log_level);
       level != spdlog::level::off || log_level == "off") {
@@ -116,5 +129,6 @@ int main(int argc, char** argv) {
     return wm::gateway::serve(serve);
   }
   if (*token_add) return wm::gateway::add_token(token_db, token_role, token_org);
+  if (*backtest_cmd) return wm::gateway::run_backtest(backtest_csv, std::cout, std::cerr);
   return 0;
 }

@@ -1,0 +1,222 @@
+#include "devices/predictors.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wm::devices {
+namespace {
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::int64_t kDayMs = 24 * kHourMs;
+constexpr double kMeanAbsToSigma = 1.2533;  // sigma of normal noise per mean |deviation|
+constexpr int kMinBucketReadings = 3;
+
+double hours_since(std::int64_t origin_ms, std::int64_t ts_ms) {
+  return static_cast<double>(ts_ms - origin_ms) / static_cast<double>(kHourMs);
+}
+
+std::int64_t at_hours(std::int64_t origin_ms, double hours) {
+  return origin_ms + static_cast<std::int64_t>(std::llround(hours * static_cast<double>(kHourMs)));
+}
+
+}  // namespace
+
+// --- filter_clogging ----------------------------------------------------------------
+
+void FilterLifePredictor::track_usage(std::int64_t ts_ms, std::int64_t litres) {
+  if (first_ms_ == INT64_MIN) {
+    first_ms_ = anchor_ms_ = last_ms_ = ts_ms;
+    first_l_ = anchor_l_ = last_l_ = litres;
+    return;
+  }
+  last_ms_ = ts_ms;
+  last_l_ = litres;
+  if (ts_ms - anchor_ms_ >= kDayMs) {
+    const double day =
+        static_cast<double>(litres - anchor_l_) / static_cast<double>(ts_ms - anchor_ms_);
+    litres_per_ms_ = litres_per_ms_ > 0 ? 0.7 * litres_per_ms_ + 0.3 * day : day;
+    anchor_ms_ = ts_ms;
+    anchor_l_ = litres;
+  }
+}
+
+double FilterLifePredictor::litres_per_day() const {
+  if (litres_per_ms_ > 0) return litres_per_ms_ * kDayMs;
+  if (first_ms_ == INT64_MIN || last_ms_ - first_ms_ < kDayMs / 4) return 0;
+  return static_cast<double>(last_l_ - first_l_) / static_cast<double>(last_ms_ - first_ms_) *
+         kDayMs;
+}
+
+std::optional<Judgement> FilterLifePredictor::on_telemetry(const protocols::Telemetry& t,
+                                                           double rated_l,
+                                                           const PredictorConfig& config,
+                                                           std::span<float> scratch) {
+  track_usage(t.ts_ms, t.filter_l);
+  if (t.flow_lpm <= config.flowing_lpm || t.pressure_kpa <= 1) return std::nullopt;
+  const auto point = bucket_.add(t.ts_ms, config.trend_bucket_ms, static_cast<double>(t.filter_l),
+                                 t.flow_lpm / t.pressure_kpa, kMinBucketReadings);
+  if (!point) return std::nullopt;
+  const auto verdict =
+      trend_.add(point->x, point->y, {0, config.filter_min_flow_share}, config, scratch);
+  const double per_day = litres_per_day();
+  auto eta_for = [&](double litres_left) -> std::optional<std::int64_t> {
+    if (litres_left <= 0) return t.ts_ms;
+    if (per_day <= 0) return std::nullopt;
+    return t.ts_ms + static_cast<std::int64_t>(litres_left / per_day * kDayMs);
+  };
+
+  std::optional<Judgement> flow;
+  if (verdict) {
+    flow = verdict->judgement;
+    if (verdict->eta_x) {
+      const double left = std::max(0.0, *verdict->eta_x - static_cast<double>(t.filter_l));
+      flow->litres_left = static_cast<std::int64_t>(std::llround(left));
+      flow->eta_ms = eta_for(left);
+    }
+  }
+  std::optional<Judgement> rated;
+  if (rated_l > 0) {
+    rated.emplace();
+    const double used = static_cast<double>(t.filter_l) / rated_l;
+    const double left = rated_l - static_cast<double>(t.filter_l);
+    rated->path = 1;
+    rated->confidence = std::min(1.0, 0.5 + 0.5 * used);
+    rated->litres_left = static_cast<std::int64_t>(std::llround(std::max(0.0, left)));
+    rated->eta_ms = eta_for(left);
+    rated->value = static_cast<float>(t.filter_l);
+    rated->limit = static_cast<float>(rated_l);
+    rated->baseline = static_cast<float>(per_day);
+  }
+  if (!flow) return rated;
+  if (!rated) return flow;
+  // The more urgent of two confident paths; otherwise the more confident one.
+  const bool flow_sure = flow->confidence >= config.open_confidence && flow->eta_ms;
+  const bool rated_sure = rated->confidence >= config.open_confidence && rated->eta_ms;
+  if (flow_sure && rated_sure) return *flow->eta_ms <= *rated->eta_ms ? flow : rated;
+  if (flow_sure != rated_sure) return flow_sure ? flow : rated;
+  return flow->confidence >= rated->confidence ? flow : rated;
+}
+
+// --- membrane_degradation and water_quality ----------------------------------------------
+
+std::optional<Judgement> TimeTrendPredictor::on_telemetry(const protocols::Telemetry& t,
+                                                          const PredictorConfig& config,
+                                                          std::span<float> scratch) {
+  double value = 0;
+  LimitTrend::Limit limit;
+  std::int64_t bucket_ms = config.trend_bucket_ms;
+  if (signal_ == Signal::kSaltRejection) {
+    // Only while water flows through the membrane: standing water creeps up in TDS.
+    if (t.flow_lpm <= config.flowing_lpm || t.tds_in < config.min_tds_in_ppm) return std::nullopt;
+    value = 1.0 - t.tds_out / t.tds_in;
+    limit.value = config.rejection_limit;
+  } else {
+    value = t.tds_out;
+    limit.value = config.tds_out_limit_ppm;
+    bucket_ms = config.tds_bucket_ms;
+  }
+  if (origin_ms_ == INT64_MIN) origin_ms_ = t.ts_ms;
+  if (t.ts_ms < origin_ms_) return std::nullopt;
+  const auto point =
+      bucket_.add(t.ts_ms, bucket_ms, hours_since(origin_ms_, t.ts_ms), value, kMinBucketReadings);
+  if (!point) return std::nullopt;
+  auto verdict = trend_.add(point->x, point->y, limit, config, scratch);
+  if (!verdict) return std::nullopt;
+  Judgement j = verdict->judgement;
+  if (verdict->eta_x) j.eta_ms = std::max(t.ts_ms, at_hours(origin_ms_, *verdict->eta_x));
+  // A failure "now" is dated by the newest reading, not the middle of its bucket.
+  if (j.eta_ms && *verdict->eta_x <= verdict->x_last) j.eta_ms = t.ts_ms;
+  return j;
+}
+
+// --- pump_fault and heater_fault ----------------------------------------------------------
+
+void BandWatch::forget_evidence() {
+  recent_ = 0;
+  outside_ = 0;
+  bucket_.clear();
+  trend_.clear();
+}
+
+std::optional<Judgement> BandWatch::on_telemetry(const protocols::Telemetry& t,
+                                                 const PredictorConfig& config,
+                                                 std::span<float> scratch) {
+  if (signal_ == Signal::kWaterTemperature) return observe(t.ts_ms, t.temp_c, config, scratch);
+  if (!t.pump_a) return std::nullopt;
+  // Only while the pump runs: an idle pump draws nothing and says nothing about its health.
+  const double running_floor =
+      std::max(config.pump_floor_a, all_.n > 0 ? 0.3 * static_cast<double>(all_.mean) : 0.0);
+  if (*t.pump_a <= running_floor) return std::nullopt;
+  return observe(t.ts_ms, *t.pump_a, config, scratch);
+}
+
+std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
+                                            const PredictorConfig& config,
+                                            std::span<float> scratch) {
+  if (first_ms_ == INT64_MIN) first_ms_ = ts_ms;
+  if (ts_ms < first_ms_) return std::nullopt;
+  const auto hour = static_cast<std::size_t>((ts_ms / kHourMs) % 24);
+  Stat& at_hour = by_hour_[hour];
+  const bool warm = all_.n >= static_cast<std::uint32_t>(config.band_warmup_readings) &&
+                    ts_ms - first_ms_ >= config.band_warmup_ms;
+  const bool by_hour = warm && at_hour.n >= 30;
+  const Stat& base = by_hour ? at_hour : all_;
+  const bool pump = signal_ == Signal::kPumpCurrent;
+  const double width = std::max(
+      {config.band_sigmas * kMeanAbsToSigma * static_cast<double>(base.dev),
+       pump ? config.pump_floor_a : config.temp_floor_c,
+       (pump ? config.pump_floor_share : config.temp_floor_share) * std::abs(all_.mean), 1e-6});
+  const double position = (value - static_cast<double>(base.mean)) / width;
+
+  // Learn: everything while young; afterwards only readings well inside the band, slowly,
+  // with the deviation clipped, so that a drift inside the band neither drags the level
+  // nor widens the band after it.
+  auto learn = [&](Stat& s, std::uint32_t memory) {
+    const double alpha = 1.0 / std::min<double>(s.n + 1.0, memory);
+    const double r = s.n == 0 ? 0.0 : value - static_cast<double>(s.mean);
+    if (s.n == 0) s.mean = static_cast<float>(value);
+    const double clip = warm ? 2 * kMeanAbsToSigma * static_cast<double>(s.dev) : INFINITY;
+    s.mean += static_cast<float>(alpha * r);
+    s.dev += static_cast<float>(alpha * (std::min(std::abs(r), clip) - static_cast<double>(s.dev)));
+    ++s.n;
+  };
+  if (!warm || std::abs(position) < 0.5) {
+    learn(all_, warm ? 2000 : UINT32_MAX);
+    learn(at_hour, 300);
+  }
+  if (!warm) return std::nullopt;
+
+  recent_ += 0.2F * (static_cast<float>(std::clamp(position, -3.0, 3.0)) - recent_);
+  outside_ += 0.1F * ((std::abs(position) >= 1 ? 1.0F : 0.0F) - outside_);
+  const auto point =
+      bucket_.add(ts_ms, config.band_bucket_ms, hours_since(first_ms_, ts_ms), position, 1);
+  if (!point) return std::nullopt;
+  trend_.add(point->x, std::clamp(point->y, -3.0, 3.0));
+
+  Judgement j;
+  j.baseline = base.mean;
+  j.limit = static_cast<float>(width);
+  j.value = static_cast<float>(base.mean + recent_ * width);
+  const double level = std::abs(recent_);
+  j.confidence = std::max(std::clamp((level - 0.5) / 0.5, 0.0, 1.0),
+                          std::clamp((static_cast<double>(outside_) - 0.3) / 0.4, 0.0, 1.0));
+  if (level >= 1 || outside_ >= 0.5F) {
+    j.eta_ms = ts_ms;
+    return j;
+  }
+  if (trend_.size() >= config.min_trend_points) {
+    const TrendFit fit = trend_.fit(scratch);
+    const double side = fit.at(fit.x_last) >= 0 ? 1.0 : -1.0;
+    j.trend_z = static_cast<float>(fit.mk_z * side);
+    const double significance =
+        std::clamp((fit.mk_z * side - 1.64) / (config.trend_z_full - 1.64), 0.0, 1.0);
+    const double progress = std::clamp(std::abs(fit.at(fit.x_last)) / 0.5, 0.0, 1.0);
+    j.confidence = std::max(j.confidence, std::min(significance, progress));
+    if (significance > 0 && fit.slope * side > 0) {
+      if (const auto x = fit.x_at(side)) j.eta_ms = std::max(ts_ms, at_hours(first_ms_, *x));
+    }
+  }
+  return j;
+}
+
+}  // namespace wm::devices
