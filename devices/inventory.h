@@ -32,10 +32,13 @@ struct Org {
 };
 
 // Per-site service contract: cells of the responsibility matrix that differ from the
-// defaults, and the org that arbitrates disputes.
+// defaults, the org that arbitrates disputes, and the site's own auto-approval limit of
+// refunds (DESIGN.md "Cards and refunds"; absent: the gateway's default, 2000 fen).
 struct Contract {
   std::map<FaultKind, Party> overrides;
   std::string arbiter;  // org id; empty when the contract names none
+  // Refunds up to this many fen are approved automatically: 0 to 10000000, 0 = never.
+  std::optional<std::int64_t> refund_auto_limit_fen;
   bool operator==(const Contract&) const = default;
 };
 

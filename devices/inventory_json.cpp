@@ -17,6 +17,7 @@ using Failure = std::optional<Error>;  // nullopt: the field was read (or absent
 constexpr int kMinUtcOffsetMin = -12 * 60;
 constexpr int kMaxUtcOffsetMin = 14 * 60;
 constexpr std::int64_t kMaxFilterRatedLitres = 10'000'000;
+constexpr std::int64_t kMaxRefundAutoLimitFen = 10'000'000;  // 100,000 yuan
 constexpr std::size_t kMaxDescribedChars = 64;
 constexpr std::size_t kMaxWebhookChars = 2048;
 
@@ -260,6 +261,19 @@ Failure read_contract(const json& site, const std::string& path, Contract& out) 
       out.overrides[*kind] = *party;
     }
   }
+  if (const json* limit = find_field(*contract, "refund_auto_limit_fen")) {
+    const std::string field = field_of(contract_path, "refund_auto_limit_fen");
+    constexpr std::string_view kLimit = "a whole number of fen from 0 to 10000000";
+    if (!limit->is_number_integer()) return wrong_type(field, *limit, kLimit);
+    // Unsigned JSON numbers above INT64_MAX would wrap in get<int64_t>().
+    if (limit->is_number_unsigned() &&
+        limit->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxRefundAutoLimitFen)) {
+      return out_of_range(field, *limit, kLimit);
+    }
+    const auto fen = limit->get<std::int64_t>();
+    if (fen < 0 || fen > kMaxRefundAutoLimitFen) return out_of_range(field, *limit, kLimit);
+    out.refund_auto_limit_fen = fen;
+  }
   return read_id(*contract, contract_path, "arbiter", /*required=*/false, out.arbiter);
 }
 
@@ -404,6 +418,9 @@ nlohmann::ordered_json write_site(const Site& site) {
     nlohmann::ordered_json contract;
     contract["overrides"] = std::move(overrides);
     if (!site.contract.arbiter.empty()) contract["arbiter"] = site.contract.arbiter;
+    if (site.contract.refund_auto_limit_fen) {
+      contract["refund_auto_limit_fen"] = *site.contract.refund_auto_limit_fen;
+    }
     out["contract"] = std::move(contract);
   }
   return out;

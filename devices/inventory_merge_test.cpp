@@ -158,9 +158,15 @@ TEST(InventoryJsonTest, RoundTripOfDefaultsAndEdgeValues) {
   doc["sites"].push_back(testutil::site_json("s-003", "community"));
   doc["sites"][2]["utc_offset"] = "+14:00";
   doc["sites"][2]["contract"] = {{"overrides", {{"leak", "property"}}}};  // no arbiter
+  doc["sites"].push_back(testutil::site_json("s-004", "mall"));
+  doc["sites"][3]["contract"] = {{"refund_auto_limit_fen", 0}};  // only a limit
+  doc["sites"][1]["contract"] = {{"refund_auto_limit_fen", 10'000'000}};
   doc["devices"][0]["filter_rated_l"] = 10'000'000;
   doc["orgs"][1]["name"] = "阳光物业";
   const Inventory original = must_parse(doc);
+  EXPECT_EQ(original.site("s-004")->contract.refund_auto_limit_fen, 0);
+  EXPECT_EQ(original.site("s-002")->contract.refund_auto_limit_fen, 10'000'000);
+  EXPECT_EQ(original.site("s-003")->contract.refund_auto_limit_fen, std::nullopt);
   const Result<Inventory> again = Inventory::parse(original.to_json());
   ASSERT_TRUE(again.ok()) << again.error().to_string() << "\n" << original.to_json();
   EXPECT_EQ(*again, original);

@@ -97,6 +97,10 @@ HttpResponse Api::route(const HttpRequest& req) {
   if (rest == "tickets" || rest.substr(0, 8) == "tickets/") {
     return tickets_route(req, *who, rest.size() > 8 ? rest.substr(8) : std::string_view{});
   }
+  if (rest == "fleet/health") {
+    if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
+    return fleet_health(req, *who);
+  }
   if (rest == "stats/service") {
     if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
     return service_stats(req, *who);

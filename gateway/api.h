@@ -47,6 +47,8 @@ class Api {
   HttpResponse ticket_action(const HttpRequest& request, const Principal& who,
                              const std::string& id, const std::string& action);
   HttpResponse service_stats(const HttpRequest& request, const Principal& who);
+  // api_fleet.cpp
+  HttpResponse fleet_health(const HttpRequest& request, const Principal& who);
   bool can_see_ticket(const Principal& who, const tickets::Ticket& ticket) const;
 
   FleetState& fleet_;

@@ -1,12 +1,12 @@
 // GET /api/v1/devices and GET /api/v1/devices/{id}: the digital twins, scoped to the
 // caller (a machine outside the caller's sites answers 404, as an unknown id does).
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "gateway/api.h"
 #include "gateway/ticket_json.h"
 #include "gateway/ticket_service.h"
 #include "gateway/time_format.h"
+#include "gateway/twin_annotations.h"
 
 namespace wm::gateway {
 namespace {
@@ -30,8 +30,11 @@ json telemetry_json(const protocols::Telemetry& t) {
   return j;
 }
 
-// The twin as API.md shows it. Health and predictions have no real value yet (they
-// come with the predictors) and are therefore absent rather than invented.
+// The twin as API.md shows it, from the machine's own messages. annotate_twin adds what
+// the desk and the predictors know (health, predictions, locked); without a desk those
+// are absent rather than invented.
+}  // namespace
+
 json twin_json(const devices::Device& device, const devices::Site& site,
                const devices::Twin& twin) {
   json j = {{"id", device.id},
@@ -55,6 +58,8 @@ json twin_json(const devices::Device& device, const devices::Site& site,
   if (device.filter_rated_l) j["filter_rated_l"] = *device.filter_rated_l;
   return j;
 }
+
+namespace {
 
 std::string status_of(const devices::Twin& twin) {
   if (!twin.online()) return "unknown";
@@ -86,15 +91,8 @@ HttpResponse Api::list_devices(const HttpRequest& req, const Principal& who) {
         "status must be online, offline or unknown, got '" + *status_filter + "'");
   }
   const std::string* cursor = req.param("cursor");
-  // Machines held locked by an open ticket (one read of the open tickets, not one per machine).
-  std::set<std::string, std::less<>> locked;
-  if (tickets_ != nullptr) {
-    tickets::TicketFilter open;
-    open.open_only = true;
-    for (const auto& t : tickets_->store().list(open)) {
-      if (t.machine_locked) locked.insert(t.device_id);
-    }
-  }
+  // One read of the open tickets for the whole page, not one per machine.
+  const OpenTicketIndex open = OpenTicketIndex::read(tickets_);
 
   json items = json::array();
   std::optional<std::string> next;
@@ -113,9 +111,9 @@ HttpResponse Api::list_devices(const HttpRequest& req, const Principal& who) {
         break;
       }
       items.push_back(twin_json(device, *site, twin));
-      items.back()["locked"] = locked.contains(device.id);
     }
   });
+  for (auto& item : items) annotate_twin(item, open, tickets_);
   json out = {{"items", std::move(items)}};
   out["next"] = next ? json(*next) : json(nullptr);
   return json_response(200, out.dump());
@@ -134,19 +132,21 @@ HttpResponse Api::get_device(const std::string& id, const Principal& who) {
     found = twin_json(*device, *site, twins.at(id));
   });
   if (!found) return error_response(404, "not_found", "no device '" + id + "' in your scope");
+  OpenTicketIndex open;
   if (tickets_ != nullptr) {
-    tickets::TicketFilter open;
-    open.open_only = true;
-    open.device_id = id;
+    tickets::TicketFilter filter;
+    filter.open_only = true;
+    filter.device_id = id;
     json open_tickets = json::array();
-    bool locked = false;
-    for (const auto& t : tickets_->store().list(open)) {
-      locked = locked || t.machine_locked;
+    for (const auto& t : tickets_->store().list(filter)) {
+      auto& m = open.machines[id];
+      m.locked = m.locked || t.machine_locked;
+      if (t.source != tickets::Source::kPredicted) m.kinds.push_back(t.kind);
       open_tickets.push_back(ticket_json(t, TicketDetail::kSummary));
     }
-    (*found)["locked"] = locked;
     (*found)["open_tickets"] = std::move(open_tickets);
   }
+  annotate_twin(*found, open, tickets_);
   return json_response(200, found->dump());
 }
 

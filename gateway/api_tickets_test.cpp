@@ -170,6 +170,32 @@ TEST(ApiTicketsTest, TheTwinShowsItsOpenTicketsAndTheLock) {
   for (const auto& d : list["items"]) EXPECT_EQ(d["locked"], d["id"] == "wm-0001") << d["id"];
 }
 
+TEST(ApiTicketsTest, FleetHealthCountsMachinesAndListsThoseAtRisk) {
+  Tickets g;  // leaks (P1) on wm-0001 (s-001) and wm-0003 (s-002)
+  auto admin = g.token("admin", "op-1");
+  auto twin = body(g.call("GET", "/api/v1/devices/wm-0001", admin));
+  EXPECT_EQ(twin["health"], 40);  // 100 - 60 for one open P1
+  EXPECT_TRUE(twin["predictions"].is_array());
+  EXPECT_EQ(body(g.call("GET", "/api/v1/devices/wm-0002", admin))["health"], 100);
+
+  auto r = g.call("GET", "/api/v1/fleet/health", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto h = body(r);
+  EXPECT_EQ(h["machines"], 5);
+  EXPECT_EQ(h["by_site_kind"]["school"]["machines"], 2);
+  EXPECT_EQ(h["by_site_kind"]["mall"]["machines"], 3);
+  EXPECT_EQ(h["at_risk_total"], 2);
+  ASSERT_EQ(h["at_risk"].size(), 2u);
+  EXPECT_EQ(h["at_risk"][0]["health"], 40);
+  int counted = 0;
+  for (const auto& bucket : h["health"]) counted += bucket["machines"].get<int>();
+  EXPECT_EQ(counted, 5);
+  auto pm7 = g.token("property", "pm-7");
+  auto scoped = body(g.call("GET", "/api/v1/fleet/health", pm7));
+  EXPECT_EQ(scoped["machines"], 2);
+  EXPECT_EQ(scoped["at_risk_total"], 1);
+}
+
 TEST(ApiTicketsTest, ServiceStatisticsGroupByKindAndScope) {
   Tickets g;
   auto op = g.token("operator", "op-1");

@@ -153,7 +153,7 @@ std::vector<MachineEntry> FleetState::machines() const {
   std::vector<MachineEntry> out(twins_.size());
   for (const auto& [id, device] : inventory_.devices()) {
     const TwinIndex twin = index_.at(id);
-    out[twin] = MachineEntry{twin, id, device.site};
+    out[twin] = MachineEntry{twin, id, device.site, device.filter_rated_l};
   }
   return out;
 }

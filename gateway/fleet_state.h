@@ -37,6 +37,7 @@ struct MachineEntry {
   TwinIndex twin = 0;
   std::string device_id;
   std::string site_id;
+  std::optional<std::int64_t> filter_rated_l;
 };
 
 // Read access to the twins by id, valid only inside FleetState::read().

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gateway/time_format.h"
+
 namespace wm::gateway {
 namespace {
 
@@ -46,6 +48,8 @@ void TicketService::sync_machines_locked() {
   if (version == machines_version_) return;
   for (const MachineEntry& m : fleet_.machines()) {
     detector_.add_machine(m.twin, m.device_id, m.site_id);
+    predictor_.add_machine(m.twin, m.device_id, m.site_id,
+                           static_cast<double>(m.filter_rated_l.value_or(0)));
   }
   machines_version_ = version;
 }
@@ -69,7 +73,8 @@ void TicketService::restore_from_twins() {
   }
   // The open tickets already hold these faults: handing the findings to the desk only
   // joins them (or opens what a crash left unopened).
-  enqueue(found);
+  std::vector<devices::PredictionChange> none;
+  enqueue(found, none);
 }
 
 void TicketService::restore_last_cleaning(
@@ -109,43 +114,57 @@ void TicketService::restore_open_tickets() {
   }
 }
 
-void TicketService::detect(
-    const std::function<void(devices::FleetDetector&, std::vector<devices::Finding>&)>& judge,
-    std::int64_t ts_ms) {
+void TicketService::detect(const Judge& judge, std::int64_t ts_ms) {
   std::vector<devices::Finding> found;
+  std::vector<devices::PredictionChange> predicted;
   {
     std::lock_guard lock(detect_mu_);
     sync_machines_locked();
     event_clock_.observe(ts_ms, clock_.now_ms());
-    judge(detector_, scratch_);
-    if (scratch_.empty()) return;
+    judge(detector_, predictor_, scratch_, predicted_scratch_);
+    if (scratch_.empty() && predicted_scratch_.empty()) return;
     found.swap(scratch_);
+    predicted.swap(predicted_scratch_);
   }
-  enqueue(found);
+  enqueue(found, predicted);
 }
 
 void TicketService::on_telemetry(TwinIndex twin, const protocols::Telemetry& t) {
-  detect([&](devices::FleetDetector& d, auto& out) { d.on_telemetry(twin, t, out); }, t.ts_ms);
+  detect(
+      [&](devices::FleetDetector& d, devices::FleetPredictor& p, auto& found, auto& predicted) {
+        d.on_telemetry(twin, t, found);
+        p.on_telemetry(twin, t, predicted);
+      },
+      t.ts_ms);
 }
 
 void TicketService::on_event(TwinIndex twin, const protocols::Event& event) {
-  detect([&](devices::FleetDetector& d, auto& out) { d.on_event(twin, event, out); }, event.ts_ms);
+  detect(
+      [&](devices::FleetDetector& d, devices::FleetPredictor& p, auto& found, auto& predicted) {
+        d.on_event(twin, event, found);
+        p.on_event(twin, event, predicted);
+      },
+      event.ts_ms);
 }
 
 void TicketService::on_status(TwinIndex twin, const protocols::Status& status) {
-  detect([&](devices::FleetDetector& d, auto& out) { d.on_status(twin, status, out); },
+  detect([&](devices::FleetDetector& d, devices::FleetPredictor&, auto& found,
+             auto&) { d.on_status(twin, status, found); },
          status.ts_ms);
 }
 
 void TicketService::on_heartbeat(TwinIndex twin, std::int64_t ts_ms) {
-  detect([&](devices::FleetDetector& d, auto& out) { d.on_heartbeat(twin, ts_ms, out); }, ts_ms);
+  detect([&](devices::FleetDetector& d, devices::FleetPredictor&, auto& found,
+             auto&) { d.on_heartbeat(twin, ts_ms, found); },
+         ts_ms);
 }
 
-void TicketService::enqueue(std::vector<devices::Finding>& found) {
-  if (found.empty()) return;
+void TicketService::enqueue(std::vector<devices::Finding>& found,
+                            std::vector<devices::PredictionChange>& predicted) {
+  if (found.empty() && predicted.empty()) return;
   {
     std::lock_guard lock(queue_mu_);
-    for (auto& f : found) {
+    auto push = [&](Signal signal) {
       if (queue_.size() >= options_.max_queued_findings) {
         // Findings are rare (state changes, not readings); a full queue means the
         // store has stalled. Keep the newest: the detectors report state changes again
@@ -154,12 +173,43 @@ void TicketService::enqueue(std::vector<devices::Finding>& found) {
         metrics_.count("wm_ticket_findings_dropped_total", "");
         queue_.pop_front();
       }
-      count_finding(metrics_, f);
-      queue_.push_back(std::move(f));
-    }
+      count_finding(metrics_, signal.finding);
+      queue_.push_back(std::move(signal));
+    };
+    for (auto& f : found) push(Signal{std::move(f), tickets::Source::kDetected, std::nullopt});
+    for (auto& change : predicted) push(prediction_signal(std::move(change)));
   }
   found.clear();
+  predicted.clear();
   queue_cv_.notify_one();
+}
+
+TicketService::Signal TicketService::prediction_signal(devices::PredictionChange change) {
+  Signal signal;
+  signal.source = tickets::Source::kPredicted;
+  auto& p = change.prediction;
+  signal.finding.subject = std::move(change.subject);
+  signal.finding.site_id = std::move(change.site_id);
+  signal.finding.kind = p.kind;
+  signal.finding.at_ms = p.at_ms;
+  signal.finding.raised = change.change != devices::PredictionChange::Change::kCleared;
+  if (signal.finding.raised) {
+    signal.failure_at_ms = p.eta_ms;
+    std::string text = "predicted failure " + format_rfc3339(p.eta_ms);
+    if (p.litres_left) text += ", " + std::to_string(*p.litres_left) + " L left";
+    text += " (confidence " + std::to_string(static_cast<int>(p.confidence * 100 + 0.5)) + "%)";
+    signal.finding.evidence = text + ": " + p.evidence;
+  } else {
+    signal.finding.evidence = "prediction cleared: " + p.evidence;
+  }
+  return signal;
+}
+
+std::vector<devices::Prediction> TicketService::predictions_of(std::string_view device_id) const {
+  auto route = fleet_.route(device_id);
+  if (!route) return {};
+  std::lock_guard lock(detect_mu_);
+  return predictor_.predictions_of(route->twin);
 }
 
 std::int64_t TicketService::now_ms() const {
@@ -191,7 +241,7 @@ void TicketService::worker() {
   auto next_tick = Steady::now() + options_.tick;
   auto next_scan = Steady::now() + options_.scan;
   for (;;) {
-    std::deque<devices::Finding> batch;
+    std::deque<Signal> batch;
     bool stopping = false;
     {
       std::unique_lock lock(queue_mu_);
@@ -215,7 +265,7 @@ void TicketService::worker() {
 }
 
 void TicketService::run_once() {
-  std::deque<devices::Finding> batch;
+  std::deque<Signal> batch;
   {
     std::lock_guard lock(queue_mu_);
     batch.swap(queue_);
@@ -239,9 +289,9 @@ void TicketService::tick() {
       detector_.advance(*event_now, found);
     }
   }
-  for (const auto& f : found) {
+  for (auto& f : found) {
     count_finding(metrics_, f);
-    handle(f);
+    handle(Signal{std::move(f), tickets::Source::kDetected, std::nullopt});
   }
 }
 
@@ -255,7 +305,8 @@ void TicketService::scan() {
   perform(decision);
 }
 
-void TicketService::handle(const devices::Finding& finding) {
+void TicketService::handle(const Signal& s) {
+  const devices::Finding& finding = s.finding;
   if (finding.kind == devices::FaultKind::kCleaningDue) {
     // hx-binary and tb-gateway machines cannot report a cleaning (PROTOCOLS.md), so the
     // gateway cannot know when one is due: a ticket would only be noise.
@@ -272,7 +323,8 @@ void TicketService::handle(const devices::Finding& finding) {
   signal.site = std::move(*site);
   signal.kind = finding.kind;
   signal.detected_at_ms = finding.at_ms;
-  signal.source = tickets::Source::kDetected;
+  signal.source = s.source;
+  signal.predicted_failure_at_ms = s.failure_at_ms;
   signal.evidence = finding.evidence;
   signal.state = finding.raised ? tickets::SignalState::kRaised : tickets::SignalState::kCleared;
   auto decision = desk_.on_fault(signal, now_ms());

@@ -28,6 +28,7 @@
 
 #include "devices/event_clock.h"
 #include "devices/fault_detector.h"
+#include "devices/fleet_predictor.h"
 #include "gateway/clock.h"
 #include "gateway/fleet_state.h"
 #include "gateway/intake.h"
@@ -85,6 +86,8 @@ class TicketService final : public MachineObserver {
   // The desk's clock (see above).
   [[nodiscard]] std::int64_t now_ms() const;
   [[nodiscard]] const tickets::TicketStore& store() const { return store_; }
+  // A machine's open predictions (the twin's `predictions`); empty for unknown ids.
+  [[nodiscard]] std::vector<devices::Prediction> predictions_of(std::string_view device_id) const;
 
   // Without start() (tests): handles the queued findings and runs one tick and one scan.
   void run_once();
@@ -92,15 +95,25 @@ class TicketService final : public MachineObserver {
  private:
   // Runs `judge` on the detector under the lock (adding machines the inventory gained
   // first) and queues what it found.
-  void detect(
-      const std::function<void(devices::FleetDetector&, std::vector<devices::Finding>&)>& judge,
-      std::int64_t ts_ms);
+  using Judge =
+      std::function<void(devices::FleetDetector&, devices::FleetPredictor&,
+                         std::vector<devices::Finding>&, std::vector<devices::PredictionChange>&)>;
+  void detect(const Judge& judge, std::int64_t ts_ms);
   void sync_machines_locked();
-  void enqueue(std::vector<devices::Finding>& found);
+  // What the worker hands to the desk: a detector's finding, or a prediction (source
+  // predicted, with the predicted failure time).
+  struct Signal {
+    devices::Finding finding;
+    tickets::Source source = tickets::Source::kDetected;
+    std::optional<std::int64_t> failure_at_ms;
+  };
+  static Signal prediction_signal(devices::PredictionChange change);
+  void enqueue(std::vector<devices::Finding>& found,
+               std::vector<devices::PredictionChange>& predicted);
   void worker();
   void tick();
   void scan();
-  void handle(const devices::Finding& finding);
+  void handle(const Signal& signal);
   void perform(const tickets::DeskDecision& decision);
   void publish_command(const tickets::MachineCommand& command);
 
@@ -113,15 +126,17 @@ class TicketService final : public MachineObserver {
   Notify notify_;
   TicketServiceOptions options_;
 
-  mutable std::mutex detect_mu_;  // the detector, the event clock, known machines
+  mutable std::mutex detect_mu_;  // detector, predictor, event clock, known machines
   devices::FleetDetector detector_;
+  devices::FleetPredictor predictor_;
   devices::EventClock event_clock_;
   std::uint64_t machines_version_ = 0;
   std::vector<devices::Finding> scratch_;
+  std::vector<devices::PredictionChange> predicted_scratch_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<devices::Finding> queue_;
+  std::deque<Signal> queue_;
   bool stopping_ = false;
   std::thread worker_;
   std::int64_t next_rpc_id_ = 1;  // worker and HTTP threads: guarded by command_mu_

@@ -114,6 +114,18 @@ Result<DeskDecision> TicketDesk::on_report(const Report& report, std::int64_t no
           ticket.healthy_since_ms.reset();
           note += " (the fault is back; automatic resolution is off until it clears again)";
         }
+        if (report.source == Source::kPredicted && ticket.source == Source::kPredicted &&
+            report.predicted_failure_at_ms &&
+            report.predicted_failure_at_ms != ticket.predicted_failure_at_ms) {
+          // A revised prediction moves the failure time, and the resolution deadline with
+          // it (never past the SLA span from the opening).
+          ticket.predicted_failure_at_ms = report.predicted_failure_at_ms;
+          ticket.resolve_due_ms =
+              sla_.deadlines(ticket.severity, BusinessHours::of(*report.site), ticket.opened_at_ms,
+                             ticket.predicted_failure_at_ms)
+                  .resolve_due_ms;
+          note += " (the predicted failure time moved; the resolution deadline follows it)";
+        }
         ticket.record(now_ms, report.actor, "join", std::move(note));
         return Status(Ok{});
       });

@@ -338,6 +338,26 @@ TEST_F(DeskTest, PredictedFaultIsDueBeforeTheFailure) {
   EXPECT_EQ(t.resolve_due_ms, kT0 + 30 * kHour);
 }
 
+TEST_F(DeskTest, ARevisedPredictionMovesTheFailureTimeAndTheDeadline) {
+  TicketDesk desk = make_desk();
+  FaultSignal s = signal(FaultKind::kFilterClogging, kT0);
+  s.source = Source::kPredicted;
+  s.predicted_failure_at_ms = kT0 + 30 * kHour;
+  ASSERT_TRUE(desk.on_fault(s, kT0).ok());
+  s.detected_at_ms = kT0 + kHour;
+  s.predicted_failure_at_ms = kT0 + 20 * kHour;  // clogging faster than thought
+  const Result<DeskDecision> d = desk.on_fault(s, kT0 + kHour);
+  ASSERT_TRUE(d.ok());
+  const Ticket& t = d->changes.at(0).ticket;
+  EXPECT_EQ(d->changes.at(0).kind, ChangeKind::kJoined);
+  EXPECT_EQ(t.predicted_failure_at_ms, kT0 + 20 * kHour);
+  EXPECT_EQ(t.resolve_due_ms, kT0 + 20 * kHour);
+  EXPECT_EQ(t.ack_due_ms, kT0 + 4 * kHour);       // the acknowledgement stands
+  s.predicted_failure_at_ms = kT0 + 500 * kHour;  // far off: the SLA span caps it (3 days)
+  ASSERT_TRUE(desk.on_fault(s, kT0 + 2 * kHour).ok());
+  EXPECT_EQ(store_.list({}).at(0).resolve_due_ms, kT0 + 72 * kHour);
+}
+
 TEST_F(DeskTest, EvidenceIsCappedKeepingTheFirst) {
   DeskConfig config;
   config.max_evidence = 3;
