@@ -97,6 +97,29 @@ HttpResponse Api::route(const HttpRequest& req) {
   if (rest == "tickets" || rest.substr(0, 8) == "tickets/") {
     return tickets_route(req, *who, rest.size() > 8 ? rest.substr(8) : std::string_view{});
   }
+  if (rest.substr(0, 6) == "cards/") return cards_route(req, *who, rest.substr(6));
+  if (rest == "refunds" || rest.substr(0, 8) == "refunds/") {
+    return refunds_route(req, *who, rest.size() > 8 ? rest.substr(8) : std::string_view{});
+  }
+  if (rest == "hotline/lookup") {
+    if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
+    return hotline_lookup(req, *who);
+  }
+  if (rest == "hotline/classify") {
+    if (req.method != "POST") return error_response(405, "method_not_allowed", "use POST");
+    return hotline_classify(req, *who);
+  }
+  if (rest == "hotline/forecast") {
+    if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
+    return hotline_forecast(req, *who);
+  }
+  if (rest == "callbacks" || rest.substr(0, 10) == "callbacks/") {
+    return callbacks_route(req, *who, rest.size() > 10 ? rest.substr(10) : std::string_view{});
+  }
+  if (rest.substr(0, 19) == "self-service/cards/") {
+    if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
+    return self_service_card(std::string(rest.substr(19)), *who);
+  }
   if (rest == "fleet/health") {
     if (req.method != "GET") return error_response(405, "method_not_allowed", "use GET");
     return fleet_health(req, *who);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/auth.h"
 #include "gateway/clock.h"
@@ -18,11 +19,15 @@
 
 namespace wm::tickets {
 struct Ticket;
-}
+struct Refund;
+class CardBook;
+class CardDesk;
+}  // namespace wm::tickets
 
 namespace wm::gateway {
 
 class TicketService;
+class CallbackStore;
 
 class Api {
  public:
@@ -31,6 +36,10 @@ class Api {
       const Clock& clock, TicketService* tickets = nullptr);
 
   HttpResponse handle(const HttpRequest& request);
+  // Serves cards and refunds from this book and desk (before the first request).
+  void attach_cards(tickets::CardBook* book, tickets::CardDesk* desk);
+  // Serves callback promises from this store (api_callbacks.cpp).
+  void attach_callbacks(CallbackStore* callbacks);
 
  private:
   HttpResponse route(const HttpRequest& request);
@@ -47,6 +56,24 @@ class Api {
   HttpResponse ticket_action(const HttpRequest& request, const Principal& who,
                              const std::string& id, const std::string& action);
   HttpResponse service_stats(const HttpRequest& request, const Principal& who);
+  // api_cards.cpp
+  HttpResponse cards_route(const HttpRequest& request, const Principal& who, std::string_view rest);
+  HttpResponse refunds_route(const HttpRequest& request, const Principal& who,
+                             std::string_view rest);
+  HttpResponse claim_refund(const HttpRequest& request, const Principal& who);
+  HttpResponse list_refunds(const HttpRequest& request, const Principal& who);
+  bool can_see_refund(const Principal& who, const tickets::Refund& refund) const;
+  // api_hotline.cpp: one-box look-up, call classification, self-service card answers
+  HttpResponse hotline_lookup(const HttpRequest& request, const Principal& who);
+  HttpResponse hotline_classify(const HttpRequest& request, const Principal& who);
+  HttpResponse self_service_card(const std::string& token, const Principal& who);
+  // Machines of the caller's sites whose ids the text mentions ("WM0007", "wm-0007").
+  std::vector<std::string> mentioned_devices(const std::string& text, const Principal& who) const;
+  // api_callbacks.cpp: POST/GET /callbacks, POST /callbacks/{id}/done
+  HttpResponse callbacks_route(const HttpRequest& request, const Principal& who,
+                               std::string_view rest);
+  // api_forecast.cpp: GET /hotline/forecast?date=
+  HttpResponse hotline_forecast(const HttpRequest& request, const Principal& who);
   // api_fleet.cpp
   HttpResponse fleet_health(const HttpRequest& request, const Principal& who);
   bool can_see_ticket(const Principal& who, const tickets::Ticket& ticket) const;
@@ -58,6 +85,9 @@ class Api {
   Authenticator& auth_;
   const Clock& clock_;
   TicketService* tickets_;
+  tickets::CardBook* card_book_ = nullptr;
+  tickets::CardDesk* card_desk_ = nullptr;
+  CallbackStore* callbacks_ = nullptr;
 };
 
 // Helpers shared by the API's files.

@@ -2,80 +2,22 @@
 // (joins the open ticket of the machine and kind), actions, and service statistics.
 // Scope: a ticket at a site outside the caller's sites answers 404, as an unknown id
 // does; what a visible caller may not do answers 403 (the desk's role rules).
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "gateway/api.h"
+#include "gateway/api_helpers.h"
+#include "gateway/callback_json.h"
+#include "gateway/hotline_classifier.h"
 #include "gateway/ticket_json.h"
 #include "gateway/ticket_service.h"
 #include "gateway/time_format.h"
+#include "tickets/danger_words.h"
 
 namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
-
-tickets::Actor actor_of(const Principal& who) {
-  tickets::Actor actor;
-  switch (who.role) {
-    case Role::kAdmin:
-      actor.role = tickets::Role::kAdmin;
-      break;
-    case Role::kOperator:
-      actor.role = tickets::Role::kOperator;
-      break;
-    case Role::kProperty:
-      actor.role = tickets::Role::kProperty;
-      break;
-    case Role::kAgent:
-      actor.role = tickets::Role::kAgent;
-      break;
-    case Role::kSelfService:
-      actor.role = tickets::Role::kSelfService;
-      break;
-  }
-  actor.org = who.org;
-  return actor;
-}
-
-int status_for(const Error& e) {
-  if (e.code == "conflict") return 409;
-  if (e.code == "forbidden") return 403;
-  if (e.code == "not_found") return 404;
-  if (e.code == "missing_field" || e.code == "out_of_range" || e.code == "wrong_type" ||
-      e.code == "bad_request") {
-    return 400;
-  }
-  return 500;
-}
-
-HttpResponse desk_error(const Error& e) {
-  const int status = status_for(e);
-  const std::string code = status == 400 ? "bad_request" : status == 500 ? "internal" : e.code;
-  return error_response(status, code, e.message.empty() ? e.to_string() : e.message);
-}
-
-// The JSON object of a request body; an empty body is an empty object.
-std::optional<json> body_object(const HttpRequest& req, HttpResponse& error) {
-  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    error = error_response(400, "bad_request", "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return j;
-}
-
-// A string member: absent is "", any other type is an error.
-bool string_field(const json& body, const char* name, std::string& out, HttpResponse& error) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return true;
-  if (!it->is_string()) {
-    error = error_response(400, "bad_request", std::string(name) + " must be a string");
-    return false;
-  }
-  out = it->get<std::string>();
-  return true;
-}
 
 // Who reports through which channel: the API's channel names and the ticket's source.
 std::optional<tickets::Source> source_of_channel(std::string_view channel) {
@@ -208,7 +150,6 @@ HttpResponse Api::create_ticket(const HttpRequest& req, const Principal& who) {
       !string_field(*body, "kind", kind_name, error)) {
     return error;
   }
-  if (device_id.empty()) return error_response(400, "bad_request", "device_id is required");
   if (text.empty()) return error_response(400, "bad_request", "text is required: what was said");
   if (channel.empty()) channel = who.role == Role::kProperty ? "property" : "phone";
   auto source = source_of_channel(channel);
@@ -217,12 +158,29 @@ HttpResponse Api::create_ticket(const HttpRequest& req, const Principal& who) {
         400, "bad_request",
         "channel must be phone, app, mini_program or property, got '" + channel + "'");
   }
-  if (kind_name.empty()) {
-    return error_response(400, "bad_request",
-                          "kind is required (the fault kind the caller reports, e.g. leak)");
+  // The machine: named in the request, or mentioned in the text.
+  if (device_id.empty()) {
+    const auto mentioned = mentioned_devices(text, who);
+    if (mentioned.size() != 1) {
+      return error_response(400, "bad_request",
+                            mentioned.empty()
+                                ? "device_id is required: the text names no machine of yours"
+                                : "device_id is required: the text names " +
+                                      std::to_string(mentioned.size()) + " machines");
+    }
+    device_id = mentioned.front();
   }
-  auto kind = devices::fault_kind_from_string(kind_name);
-  if (!kind) return error_response(400, "bad_request", "unknown fault kind '" + kind_name + "'");
+  // The kind: chosen by the caller, or classified from the text.
+  std::optional<devices::FaultKind> kind;
+  std::optional<tickets::Classification> classified;
+  if (!kind_name.empty()) {
+    kind = devices::fault_kind_from_string(kind_name);
+    if (!kind) return error_response(400, "bad_request", "unknown fault kind '" + kind_name + "'");
+  } else {
+    classified = call_classifier().classify(text);
+    kind = classified->kind;
+  }
+  const bool danger = classified ? classified->danger : tickets::mentions_danger(text);
 
   tickets::TicketRequest request;
   bool visible = false;
@@ -239,6 +197,13 @@ HttpResponse Api::create_ticket(const HttpRequest& req, const Principal& who) {
   request.source = *source;
   request.channel = channel;
   request.text = text;
+  if (classified) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f", classified->confidence);
+    request.text += " [classified " + std::string(devices::to_string(*kind)) + ", confidence " +
+                    confidence + "]";
+  }
+  request.danger = danger;
   request.actor = actor_of(who);
   auto decision = tickets_->request(request);
   if (!decision.ok()) return desk_error(decision.error());
@@ -250,6 +215,11 @@ HttpResponse Api::create_ticket(const HttpRequest& req, const Principal& who) {
   const bool joined = change.kind == tickets::ChangeKind::kJoined;
   out["joined"] = joined;
   out["change"] = tickets::to_string(change.kind);
+  if (classified) {
+    out["classified"] = {{"kind", devices::to_string(classified->kind)},
+                         {"confidence", classified->confidence}};
+  }
+  out["danger"] = danger;
   return json_response(joined ? 200 : 201, out.dump());
 }
 
@@ -349,6 +319,10 @@ HttpResponse Api::service_stats(const HttpRequest& req, const Principal& who) {
   json out = service_stats_json(stats, group_by);
   out["since"] = since ? json(format_rfc3339(*since)) : json(nullptr);
   out["until"] = until ? json(format_rfc3339(*until)) : json(nullptr);
+  // Callback promises made in the window; one not done by its due time is broken.
+  if (callbacks_ != nullptr) {
+    out["callbacks"] = promises_json(*callbacks_, fleet_, who, since, until, tickets_->now_ms());
+  }
   return json_response(200, out.dump());
 }
 

@@ -10,17 +10,21 @@
 
 #include "gateway/api.h"
 #include "gateway/auth.h"
+#include "gateway/callback_store.h"
 #include "gateway/clock.h"
+#include "gateway/dispense_charger.h"
 #include "gateway/fleet_state.h"
 #include "gateway/http.h"
 #include "gateway/intake.h"
 #include "gateway/metrics.h"
 #include "gateway/mqtt_bridge.h"
 #include "gateway/notifier.h"
+#include "gateway/sqlite_card_book.h"
 #include "gateway/sqlite_ticket_store.h"
 #include "gateway/store.h"
 #include "gateway/store_writer.h"
 #include "gateway/ticket_service.h"
+#include "tickets/card_desk.h"
 
 namespace wm::gateway {
 namespace {
@@ -117,11 +121,19 @@ int serve(const ServeConfig& config) {
       *store, metrics, clock,
       [&fleet](const std::vector<TwinIndex>& twins) { return fleet.twin_rows(twins); },
       writer_options);
+  SqliteTicketStore ticket_store(*store, writer);
+  // Money: a new dispense event is charged (and refunded when no water came) in the
+  // transaction that stores it.
+  DispenseCharger charger(fleet, ticket_store, metrics, config.refunds);
+  store->set_new_event_hook([&charger](Connection& tx, const EventRow& row) { charger(tx, row); });
   writer.start();
+  SqliteCardBook card_book(*store, writer);
+  tickets::CardDeskConfig card_config;
+  card_config.policy = config.refunds;
+  tickets::CardDesk card_desk(card_book, site_lookup(fleet), card_config);
 
   // The ticket desk: detectors on the intake thread, the desk on its own worker,
   // commands and notifications out through the broker (and the orgs' webhooks).
-  SqliteTicketStore ticket_store(*store, writer);
   Intake intake(fleet, writer, metrics, clock);
   MqttBridge bridge(MqttOptions{config.mqtt_uri, config.client_id}, intake, metrics);
   auto poster = make_http_webhook_poster(std::chrono::seconds(5));
@@ -149,6 +161,9 @@ int serve(const ServeConfig& config) {
 
   Authenticator auth(*store);
   Api api(fleet, *store, writer, metrics, auth, clock, &tickets);
+  api.attach_cards(&card_book, &card_desk);
+  CallbackStore callbacks(*store, writer);
+  api.attach_callbacks(&callbacks);
   std::unique_ptr<HttpServer> http;
   try {
     http = make_http_server(

@@ -8,6 +8,8 @@
 
 #include "devices/fault_detector.h"
 #include "tickets/desk_types.h"
+#include "tickets/refund_policy.h"
+#include "tickets/refund_policy.h"
 
 namespace wm::gateway {
 
@@ -23,6 +25,7 @@ struct ServeConfig {
   int telemetry_retention_days = 30;
   tickets::DeskConfig desk;          // reopen window, hold time, SLA policy
   devices::DetectorConfig detector;  // limits, debounce, timeouts
+  tickets::RefundPolicy refunds;     // auto-approval limit, daily caps
 };
 
 // Runs until SIGINT or SIGTERM. Returns the process exit code; errors are logged.

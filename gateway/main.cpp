@@ -91,6 +91,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 8760.0))
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--refund-auto-limit-fen", serve.refunds.auto_limit_fen,
+                   "Automatic refunds up to this amount (a site's contract may set its own)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10000000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--refund-card-daily-cap", serve.refunds.max_auto_per_card_day,
+                   "Automatic refunds per card per local day; more go to review")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--refund-device-daily-cap", serve.refunds.max_auto_per_device_day,
+                   "Automatic refunds per machine per local day; more go to review")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+
   auto* token_cmd = app.add_subcommand("token", "Manage API bearer tokens");
   token_cmd->require_subcommand(1);
   std::string token_db = "var/gateway.db", token_role, token_org;

@@ -24,6 +24,11 @@ constexpr std::pair<std::string_view, std::string_view> kSeriesHelp[] = {
     {"wm_ticket_changes_total", "Tickets written by the desk, by change (opened, joined, ...)."},
     {"wm_ticket_errors_total", "Findings the desk could not record (store errors)."},
     {"wm_machine_commands_total", "Commands published to machines, by command."},
+    {"wm_dispenses_charged_total",
+     "Dispense events recorded in the ledger, by outcome (charged, free, overdraw, unknown_card)."},
+    {"wm_refunds_total", "Refunds created, by origin (dispense, claim) and state."},
+    {"wm_money_errors_total",
+     "Dispense events stored without a charge because the plan was refused (a bug: see the log)."},
 };
 
 std::string_view series_help(std::string_view name) {

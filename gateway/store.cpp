@@ -136,7 +136,9 @@ std::vector<bool> Store::write_batch(const WriteBatch& batch) {
   for (const auto& row : batch.events) {
     bind_event(insert_event_, row);
     insert_event_.run();
-    inserted.push_back(writer_.changes() > 0);
+    const bool is_new = writer_.changes() > 0;
+    inserted.push_back(is_new);
+    if (is_new && new_event_hook_) new_event_hook_(writer_, row);
   }
   for (const auto& row : batch.telemetry) {
     bind_telemetry(insert_telemetry_, row);

@@ -103,6 +103,11 @@ class Store {
   // Writes the batch in one transaction. Returns, per entry of batch.events, whether it
   // was new (true) or a duplicate already stored (false).
   std::vector<bool> write_batch(const WriteBatch& batch);
+  // Called inside write_batch's transaction for every event it has just inserted as new
+  // (the dispense charger: money commits with its event). Set before the writer starts.
+  // An exception thrown by the hook rolls the whole batch back.
+  using NewEventHook = std::function<void(Connection& tx, const EventRow& row)>;
+  void set_new_event_hook(NewEventHook hook) { new_event_hook_ = std::move(hook); }
   // Deletes what the retention policy no longer keeps; returns rows deleted.
   std::int64_t apply_retention(const RetentionPolicy& policy, std::int64_t now_ms);
 
@@ -134,6 +139,7 @@ class Store {
 
   std::string path_;
   Connection writer_;
+  NewEventHook new_event_hook_;
   std::mutex reader_mu_;
   std::unique_ptr<Connection> reader_;  // opened after migrations
   // Prepared on the writer connection, used only by the writer thread.

@@ -10,10 +10,14 @@
 #include <vector>
 
 #include "gateway/api.h"
+#include "gateway/callback_store.h"
+#include "gateway/dispense_charger.h"
 #include "gateway/intake.h"
+#include "gateway/sqlite_card_book.h"
 #include "gateway/sqlite_ticket_store.h"
 #include "gateway/test_support.h"
 #include "gateway/ticket_service.h"
+#include "tickets/card_desk.h"
 
 namespace wm::gateway::testing {
 
@@ -33,6 +37,10 @@ class TicketFixture {
         writer(store, metrics, clock,
                [this](const std::vector<TwinIndex>& twins) { return fleet.twin_rows(twins); }),
         ticket_store(store, writer),
+        charger(fleet, ticket_store, metrics),
+        card_book(store, writer),
+        card_desk(card_book, site_lookup(fleet)),
+        callbacks(store, writer),
         service(
             fleet, ticket_store, metrics, clock, desk, detector,
             [this](const OutgoingMessage& m) {
@@ -46,8 +54,11 @@ class TicketFixture {
         intake(fleet, writer, metrics, clock),
         auth(store),
         api(fleet, store, writer, metrics, auth, clock, &service) {
+    store.set_new_event_hook([this](Connection& tx, const EventRow& row) { charger(tx, row); });
     writer.start();
     intake.set_observer(&service);
+    api.attach_cards(&card_book, &card_desk);
+    api.attach_callbacks(&callbacks);
   }
   ~TicketFixture() { writer.stop(); }
 
@@ -77,6 +88,18 @@ class TicketFixture {
                           (active ? "true" : "false") + "}");
   }
 
+  // A wm-json-v1 dispense event of `device` at `site`.
+  void dispense(const std::string& site, const std::string& device, std::int64_t ts_ms,
+                std::uint32_t seq, const std::string& txn, const std::string& card,
+                std::int64_t charged_fen, std::int64_t requested_ml, std::int64_t dispensed_ml) {
+    intake.on_message("wm/v1/" + site + "/" + device + "/event",
+                      R"({"ts":)" + std::to_string(ts_ms) + R"(,"seq":)" + std::to_string(seq) +
+                          R"(,"type":"dispense","txn":")" + txn + R"(","card":")" + card +
+                          R"(","charged_fen":)" + std::to_string(charged_fen) +
+                          R"(,"requested_ml":)" + std::to_string(requested_ml) +
+                          R"(,"dispensed_ml":)" + std::to_string(dispensed_ml) + "}");
+  }
+
   std::vector<tickets::Ticket> tickets_of(const std::string& device) {
     tickets::TicketFilter f;
     f.device_id = device;
@@ -90,6 +113,10 @@ class TicketFixture {
   FleetState fleet;
   StoreWriter writer;
   SqliteTicketStore ticket_store;
+  DispenseCharger charger;
+  SqliteCardBook card_book;
+  tickets::CardDesk card_desk;
+  CallbackStore callbacks;
   std::mutex mu;
   std::vector<OutgoingMessage> commands;
   std::vector<tickets::Notification> notifications;

@@ -56,6 +56,9 @@ struct TicketRequest {
   std::string channel;               // empty: the source's name
   std::string text;
   Actor actor;
+  // The caller spoke of danger or distress (a child fell ill after drinking, scalding
+  // water): the ticket is raised to P1 whatever the kind's usual severity.
+  bool danger = false;
 };
 
 // API.md's POST /tickets/{id}/{action}.

@@ -86,7 +86,8 @@ Result<DeskDecision> TicketDesk::on_request(const TicketRequest& request, std::i
   const std::string channel =
       request.channel.empty() ? std::string(to_string(request.source)) : request.channel;
   return on_report(Report{request.device_id, &request.site, request.kind, request.source, channel,
-                          now_ms, std::nullopt, request.text, request.actor.label()},
+                          now_ms, std::nullopt, request.text, request.actor.label(),
+                          request.danger},
                    now_ms);
 }
 
@@ -127,6 +128,7 @@ Result<DeskDecision> TicketDesk::on_report(const Report& report, std::int64_t no
           note += " (the predicted failure time moved; the resolution deadline follows it)";
         }
         ticket.record(now_ms, report.actor, "join", std::move(note));
+        if (report.danger) raise_for_danger(ticket, *report.site, now_ms, report.actor);
         return Status(Ok{});
       });
       if (!joined.ok()) return joined.error();
@@ -202,6 +204,7 @@ Ticket TicketDesk::new_ticket(const Report& report, std::int64_t now_ms) const {
   add_evidence(ticket, report);
   ticket.record(now_ms, report.actor, "open",
                 std::string(to_string(report.source)) + ": " + report.text);
+  if (report.danger) raise_for_danger(ticket, *report.site, now_ms, report.actor);
 
   const Assignment assignment = ResponsibilityMatrix::assign(*report.site, report.kind);
   ticket.responsible = Responsible{assignment.party, assignment.org};
@@ -217,6 +220,24 @@ Ticket TicketDesk::new_ticket(const Report& report, std::int64_t now_ms) const {
   DeskDecision unused;  // the lock command is issued once the ticket has its id
   lock_if_unsafe(ticket, unused, now_ms);
   return ticket;
+}
+
+void TicketDesk::raise_for_danger(Ticket& ticket, const devices::Site& site, std::int64_t now_ms,
+                                  const std::string& actor) const {
+  if (ticket.severity == devices::Severity::kP1) return;
+  const devices::Severity before = ticket.severity;
+  ticket.severity = devices::Severity::kP1;
+  const SlaDeadlines due = sla_.deadlines(devices::Severity::kP1, BusinessHours::of(site), now_ms,
+                                          ticket.predicted_failure_at_ms);
+  if (ticket.ack_due_ms == 0 || due.ack_due_ms < ticket.ack_due_ms) {
+    ticket.ack_due_ms = due.ack_due_ms;
+  }
+  if (ticket.resolve_due_ms == 0 || due.resolve_due_ms < ticket.resolve_due_ms) {
+    ticket.resolve_due_ms = due.resolve_due_ms;
+  }
+  ticket.record(now_ms, actor, "raise_severity",
+                std::string(devices::to_string(before)) +
+                    " -> P1: the caller spoke of danger or distress");
 }
 
 void TicketDesk::add_evidence(Ticket& ticket, const Report& report) const {

@@ -358,6 +358,32 @@ TEST_F(DeskTest, ARevisedPredictionMovesTheFailureTimeAndTheDeadline) {
   EXPECT_EQ(store_.list({}).at(0).resolve_due_ms, kT0 + 72 * kHour);
 }
 
+TEST_F(DeskTest, DangerInACallRaisesTheTicketToP1) {
+  TicketDesk desk = make_desk();
+  TicketRequest r = request(FaultKind::kHeaterFault, Source::kHotline, "the water scalded my son");
+  r.danger = true;
+  const Result<DeskDecision> d = desk.on_request(r, kT0);
+  ASSERT_TRUE(d.ok());
+  const Ticket& t = d->changes.at(0).ticket;
+  EXPECT_EQ(t.severity, devices::Severity::kP1);
+  EXPECT_EQ(t.ack_due_ms, kT0 + 15 * kMin);
+  bool raised = false;
+  for (const auto& h : t.history) raised = raised || h.action == "raise_severity";
+  EXPECT_TRUE(raised);
+  // A later call with danger raises an open P3 ticket it joins.
+  const Result<DeskDecision> p3 =
+      desk.on_request(request(FaultKind::kTamper, Source::kHotline, "door open"), kT0);
+  ASSERT_TRUE(p3.ok());
+  EXPECT_EQ(p3->changes.at(0).ticket.severity, devices::Severity::kP3);
+  TicketRequest scared = request(FaultKind::kTamper, Source::kHotline, "wires hanging out, sparks");
+  scared.danger = true;
+  const Result<DeskDecision> joined = desk.on_request(scared, kT0 + kHour);
+  ASSERT_TRUE(joined.ok());
+  EXPECT_EQ(joined->changes.at(0).kind, ChangeKind::kJoined);
+  EXPECT_EQ(joined->changes.at(0).ticket.severity, devices::Severity::kP1);
+  EXPECT_EQ(joined->changes.at(0).ticket.ack_due_ms, kT0 + kHour + 15 * kMin);
+}
+
 TEST_F(DeskTest, EvidenceIsCappedKeepingTheFirst) {
   DeskConfig config;
   config.max_evidence = 3;

@@ -1,0 +1,125 @@
+// The hotline's endpoints: the one-box look-up, classification of calls (and calls that
+// become tickets without a kind or a machine id), and the self-service card answer.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/ticket_fixture.h"
+
+namespace wm::gateway {
+namespace {
+
+using nlohmann::json;
+using testing::TicketFixture;
+
+json body(const HttpResponse& r) { return json::parse(r.body); }
+
+struct Hotline : TicketFixture {
+  Hotline() {
+    agent = token("agent", "op-1");
+    fault("s-001", "wm-0001", clock.now_ms(), 1, "E02", true);  // a leak ticket
+    service.run_once();
+  }
+  HttpResponse lookup(const std::string& q, const std::string& who = {}) {
+    return call("GET", "/api/v1/hotline/lookup", who.empty() ? agent : who, "", {{"q", q}});
+  }
+  std::string agent;
+};
+
+TEST(ApiHotlineTest, OneBoxFindsAMachineBySloppyIdWithItsOpenTickets) {
+  Hotline g;
+  auto r = g.lookup("WM0001");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto out = body(r);
+  ASSERT_EQ(out["devices"].size(), 1u);
+  const auto& d = out["devices"][0];
+  EXPECT_EQ(d["id"], "wm-0001");
+  EXPECT_TRUE(d.contains("health"));
+  EXPECT_TRUE(d.contains("online"));
+  ASSERT_EQ(d["open_tickets"].size(), 1u);
+  EXPECT_EQ(d["open_tickets"][0]["kind"], "leak");
+  EXPECT_EQ(d["open_tickets"][0]["responsible"]["org"], "op-1");
+  EXPECT_TRUE(d["open_tickets"][0].contains("ack_due"));
+  EXPECT_EQ(out["tickets"].size(), 1u);
+  EXPECT_TRUE(out["cards"].empty());
+}
+
+TEST(ApiHotlineTest, OneBoxFindsASiteByPartOfItsNameAndACardByToken) {
+  Hotline g;
+  auto site = body(g.lookup("middle school"));
+  EXPECT_EQ(site["devices"].size(), 2u);  // wm-0001 and wm-0002 at No. 3 Middle School
+  EXPECT_EQ(body(g.lookup("s-002"))["devices"].size(), 3u);
+  g.card_desk
+      .recharge("c-77", 500, "p-77", tickets::Actor{tickets::Role::kAgent, "op-1"},
+                g.clock.now_ms())
+      .value();
+  g.dispense("s-001", "wm-0002", g.clock.now_ms(), 1, "t-1", "c-77", 50, 500, 100);
+  g.writer.flush();
+  auto card = body(g.lookup("c-77"));
+  ASSERT_EQ(card["cards"].size(), 1u);
+  EXPECT_EQ(card["cards"][0]["balance_fen"], 490);  // 100 of 500 ml: 40 fen back
+  const auto& recent = card["cards"][0]["recent"];
+  int dispenses = 0;
+  for (const auto& item : recent) {
+    if (item["type"] != "dispense") continue;
+    ++dispenses;
+    EXPECT_EQ(item["dispensed_ml"], 100);
+    EXPECT_EQ(item["refundable_fen"], 10);  // 50 charged, 40 refunded
+  }
+  EXPECT_EQ(dispenses, 1);
+  // A property manager's look-up stays inside its sites.
+  auto pm8 = g.token("property", "pm-8");
+  EXPECT_TRUE(body(g.lookup("wm-0001", pm8))["devices"].empty());
+  EXPECT_EQ(g.lookup("", pm8).status, 400);
+}
+
+TEST(ApiHotlineTest, ACallWithoutKindOrMachineIdIsClassifiedAndJoinsTheOpenTicket) {
+  Hotline g;
+  auto c =
+      g.call("POST", "/api/v1/hotline/classify", g.agent, R"({"text":"刷卡扣钱了但是没出水"})");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(body(c)["kind"], "dispense_failure");
+  EXPECT_GT(body(c)["confidence"].get<double>(), 0.5);
+
+  auto joined = g.call("POST", "/api/v1/tickets", g.agent,
+                       R"({"text":"machine WM-0001 is leaking, water all over the floor",
+                           "channel":"phone"})");
+  ASSERT_EQ(joined.status, 200) << joined.body;
+  EXPECT_EQ(body(joined)["joined"], true);
+  EXPECT_EQ(body(joined)["kind"], "leak");
+  EXPECT_EQ(body(joined)["classified"]["kind"], "leak");
+
+  auto danger = g.call("POST", "/api/v1/tickets", g.agent,
+                       R"({"device_id":"wm-0002","channel":"phone",
+                           "text":"my child drank from the machine and got sick, the water smells bad"})");
+  ASSERT_EQ(danger.status, 201) << danger.body;
+  EXPECT_EQ(body(danger)["danger"], true);
+  EXPECT_EQ(body(danger)["severity"], "P1");
+}
+
+TEST(ApiHotlineTest, SelfServiceAnswersOneCardInASpokenSentence) {
+  Hotline g;
+  g.card_desk
+      .recharge("c-88", 1250, "p-88", tickets::Actor{tickets::Role::kAgent, "op-1"},
+                g.clock.now_ms())
+      .value();
+  g.dispense("s-001", "wm-0001", g.clock.now_ms(), 2, "t-8", "c-88", 50, 500, 0);
+  g.writer.flush();
+  auto ivr = g.token("selfservice", "op-1");
+  auto r = g.call("GET", "/api/v1/self-service/cards/c-88", ivr);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto out = body(r);
+  EXPECT_EQ(out["balance_fen"], 1250);  // charged 50, refunded 50 (no water)
+  EXPECT_EQ(out["dispenses"].size(), 1u);
+  EXPECT_EQ(out["refunds"].size(), 1u);
+  EXPECT_EQ(out["machine"]["id"], "wm-0001");
+  const std::string say = out["say"];
+  EXPECT_NE(say.find("余额12.50元"), std::string::npos) << say;
+  EXPECT_NE(say.find("退款已退回卡内"), std::string::npos) << say;
+  EXPECT_EQ(g.call("GET", "/api/v1/self-service/cards/c-404", ivr).status, 404);
+  EXPECT_EQ(g.call("GET", "/api/v1/self-service/cards/c-88", g.agent).status, 403);
+  EXPECT_EQ(g.call("GET", "/api/v1/cards/c-88", ivr).status, 403);
+}
+
+}  // namespace
+}  // namespace wm::gateway
