@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
 #include <variant>
 
 #include "simulator/fault_test_fleet.h"
@@ -154,6 +157,11 @@ TEST(FaultEffectsTest, DispenseFailureChargesForWaterNotDelivered) {
         if (d.dispensed_ml < d.requested_ml) first_short = std::min(first_short, ts);
       }
       EXPECT_EQ(t.failure_ms, t.codes.empty() ? first_short : t.onset_ms) << seed;
+      std::vector<std::string> shorted;  // what the refund check of `wm-sim score` reads
+      for (const auto& [ts, d] : events_of<Dispense>(run.messages(), i)) {
+        if (d.dispensed_ml < d.requested_ml) shorted.push_back(d.txn);
+      }
+      EXPECT_EQ(t.txns, shorted) << seed;
       expect_codes(run, i, FaultKind::kDispenseFailure);
       EXPECT_TRUE(t.codes.empty() || t.codes == std::vector{FaultCode::kE08});
       ++(t.codes.empty() ? flow_stops : valve_stuck);
@@ -161,6 +169,32 @@ TEST(FaultEffectsTest, DispenseFailureChargesForWaterNotDelivered) {
   }
   EXPECT_GT(valve_stuck, 0);
   EXPECT_GT(flow_stops, 0);
+}
+
+TEST(FaultEffectsTest, EverySaleChargedWithoutWaterIsInTheTruthOnce) {
+  std::size_t checked = 0;
+  for (std::uint64_t seed : {11u, 12u, 13u}) {
+    FaultOptions options;
+    options.per_machine_day = 8;
+    FaultRun run(options, seed);
+    run.play(4 * kMsPerDay);
+    std::multiset<std::pair<std::string, std::string>> listed;  // (machine, txn)
+    for (const FaultTruth& t : run.truth.truths) {
+      if (t.kind != FaultKind::kDispenseFailure) {
+        EXPECT_TRUE(t.txns.empty());
+      }
+      for (const std::string& txn : t.txns) listed.emplace(t.machine, txn);
+    }
+    std::multiset<std::pair<std::string, std::string>> shorted;
+    for (std::size_t i = 0; i < run.fleet().machines.size(); ++i) {
+      for (const auto& [ts, d] : events_of<Dispense>(run.messages(), i)) {
+        if (d.dispensed_ml < d.requested_ml) shorted.emplace(run.fleet().machines[i].id, d.txn);
+      }
+    }
+    EXPECT_EQ(listed, shorted) << seed;
+    checked += shorted.size();
+  }
+  EXPECT_GT(checked, 20u);
 }
 
 TEST(FaultEffectsTest, PumpDrawsOverCurrentEvenIdle) {

@@ -55,7 +55,7 @@ FaultInjector::FaultInjector(const Fleet& fleet, const FaultOptions& options, st
       truth_(truth),
       rate_per_ms_(std::max(0.0, options.per_machine_day) / static_cast<double>(kMsPerDay)),
       site_machines_(fleet.sites.size()),
-      open_on_machine_(fleet.machines.size(), 0) {
+      shorting_on_machine_(fleet.machines.size(), 0) {
   machines_.reserve(fleet.machines.size());
   for (std::size_t i = 0; i < fleet.machines.size(); ++i) {
     const FleetMachine& m = fleet.machines[i];
@@ -132,11 +132,13 @@ std::optional<FaultAction> FaultInjector::pop() {
     case ItemKind::kCleared: {
       const auto open = open_.find(item.episode);
       if (open != open_.end()) {
-        open->second.truth.cleared_ms = item.at_ms;
+        open->second.truth.cleared_ms = std::min(item.at_ms, open->second.fixed_ms);
         report(open->second);
         open_.erase(open);
       }
-      if (open_on_machine_[item.machine] == item.episode) open_on_machine_[item.machine] = 0;
+      if (shorting_on_machine_[item.machine] == item.episode) {
+        shorting_on_machine_[item.machine] = 0;
+      }
       return std::nullopt;
     }
     case ItemKind::kAction:
@@ -216,8 +218,10 @@ void FaultInjector::start(Episode episode, std::size_t machine, bool site_wide) 
   truth.failure_ms = episode.failure_ms;
   truth.codes = episode.codes;
   const std::uint64_t id = next_episode_++;
-  open_.emplace(id, OpenFault{std::move(truth), episode.failure_at_first_short_sale});
-  if (!site_wide) open_on_machine_[machine] = id;
+  const bool shorts_sales = episode.kind == FaultKind::kDispenseFailure;
+  open_.emplace(id, OpenFault{std::move(truth), episode.failure_at_first_short_sale,
+                              shorts_sales ? episode.cleared_ms : INT64_MAX});
+  if (shorts_sales) shorting_on_machine_[machine] = id;
   ++counters_.started[static_cast<std::size_t>(episode.kind)];
 
   const std::int64_t ends_ms = episode.ends_ms();
@@ -231,7 +235,8 @@ void FaultInjector::start(Episode episode, std::size_t machine, bool site_wide) 
     item.action = std::move(action);
     push(std::move(item));
   }
-  Item cleared = make_item(episode.cleared_ms, machine, ItemKind::kCleared);
+  Item cleared = make_item(episode.cleared_ms + (shorts_sales ? kSaleSettleMs : 0), machine,
+                           ItemKind::kCleared);
   cleared.episode = id;
   push(std::move(cleared));
 }
@@ -279,15 +284,20 @@ void FaultInjector::on_cleaning(std::size_t machine, std::int64_t ts_ms) {
   ++counters_.started[static_cast<std::size_t>(FaultKind::kCleaningDue)];
   if (truth_ != nullptr) {
     truth_->record(FaultTruth{
-        m.id, fleet_.sites[m.site].id, FaultKind::kCleaningDue, due_ms, due_ms, ts_ms, {}});
+        m.id, fleet_.sites[m.site].id, FaultKind::kCleaningDue, due_ms, due_ms, ts_ms, {}, {}});
   }
 }
 
-void FaultInjector::on_short_dispense(std::size_t machine, std::int64_t ts_ms) {
-  const auto open = open_.find(open_on_machine_[machine]);
-  if (open == open_.end() || !open->second.awaiting_short_sale) return;
-  open->second.truth.failure_ms = ts_ms;
-  open->second.awaiting_short_sale = false;
+void FaultInjector::on_short_dispense(std::size_t machine, std::int64_t ts_ms,
+                                      const std::string& txn) {
+  const auto open = open_.find(shorting_on_machine_[machine]);
+  if (open == open_.end()) return;
+  OpenFault& fault = open->second;
+  fault.truth.txns.push_back(txn);
+  if (!fault.awaiting_short_sale) return;
+  // A sale that began before the fix and ended after it: the failure was no later.
+  fault.truth.failure_ms = std::min(ts_ms, fault.fixed_ms);
+  fault.awaiting_short_sale = false;
 }
 
 void FaultInjector::report(const OpenFault& fault) {
@@ -299,9 +309,12 @@ void FaultInjector::report(const OpenFault& fault) {
 }
 
 void FaultInjector::finish(std::int64_t ts_ms) {
-  for (const auto& [id, fault] : open_) report(fault);
+  for (auto& [id, fault] : open_) {
+    if (fault.fixed_ms <= ts_ms) fault.truth.cleared_ms = fault.fixed_ms;  // still settling
+    report(fault);
+  }
   open_.clear();
-  std::fill(open_on_machine_.begin(), open_on_machine_.end(), 0);
+  std::fill(shorting_on_machine_.begin(), shorting_on_machine_.end(), 0);
   if (!options_.routine_maintenance) return;
   for (std::size_t i = 0; i < machines_.size(); ++i) {
     const FleetMachine& m = fleet_.machines[i];
@@ -315,6 +328,7 @@ void FaultInjector::finish(std::int64_t ts_ms) {
                                 due_ms,
                                 due_ms,
                                 std::nullopt,
+                                {},
                                 {}});
     }
   }

@@ -22,7 +22,9 @@
 // A dispense failure without a fault code shows only when a customer is shorted: the
 // simulation reports short sales (on_short_dispense) and the first one is the failure.
 // One fixed before any customer came is left out of the ground truth (nothing could have
-// seen it) and counted in `unseen`.
+// seen it) and counted in `unseen`. Every short sale's txn goes into its dispense
+// failure's truth (FaultTruth::txns); as a sale that began before the fix may end after
+// it, a dispense failure is reported kSaleSettleMs after its fix.
 //
 // Deterministic: a pure function of the fleet, the options, the seed and the start time
 // (each machine draws from its own streams). No I/O, no clock. Not thread-safe.
@@ -34,6 +36,7 @@
 #include <map>
 #include <optional>
 #include <queue>
+#include <string>
 #include <vector>
 
 #include "simulator/fault_episode.h"
@@ -44,6 +47,9 @@
 #include "simulator/sim_time.h"
 
 namespace wm::sim {
+
+// Longer than any sale (1.5 L at the slowest flow takes about a minute).
+inline constexpr std::int64_t kSaleSettleMs = 5 * kMsPerMinute;
 
 struct FaultOptions {
   double per_machine_day = 0;        // expected faults per machine per simulated day
@@ -79,15 +85,16 @@ class FaultInjector {
   // simulation to carry out. Requires next_ms() < INT64_MAX.
   std::optional<FaultAction> pop();
 
-  // Machine `machine` sold a customer less water than was paid for, at ts_ms.
-  void on_short_dispense(std::size_t machine, std::int64_t ts_ms);
+  // Machine `machine` sold a customer less water than was paid for: the sale `txn`
+  // ended at ts_ms.
+  void on_short_dispense(std::size_t machine, std::int64_t ts_ms, const std::string& txn);
 
   // The run stops at ts_ms: reports the faults still active (and cleanings overdue)
   // with cleared null. Call once.
   void finish(std::int64_t ts_ms);
 
   const InjectorCounters& counters() const { return counters_; }
-  // Faults started and not yet cleared.
+  // Faults started and not yet reported (a dispense failure until kSaleSettleMs past its fix).
   std::size_t active() const { return open_.size(); }
 
  private:
@@ -139,11 +146,15 @@ class FaultInjector {
   struct OpenFault {
     FaultTruth truth;
     bool awaiting_short_sale = false;  // failure_ms not known yet
+    // A dispense failure: fixed at fixed_ms, reported kSaleSettleMs later.
+    std::int64_t fixed_ms = INT64_MAX;
   };
   void report(const OpenFault& fault);
 
-  std::map<std::uint64_t, OpenFault> open_;     // by episode, so finish() reports in order
-  std::vector<std::uint64_t> open_on_machine_;  // episode of each machine's own fault, or 0
+  std::map<std::uint64_t, OpenFault> open_;  // by episode, so finish() reports in order
+  // The episode of each machine's latest dispense failure until it is reported, or 0:
+  // where its short sales go.
+  std::vector<std::uint64_t> shorting_on_machine_;
   InjectorCounters counters_;
 };
 

@@ -37,6 +37,7 @@ std::string truth_json_line(const FaultTruth& truth) {
       truth.cleared_ms ? ordered_json(format_iso8601_ms(*truth.cleared_ms)) : ordered_json(nullptr);
   line["codes"] = ordered_json::array();
   for (protocols::FaultCode code : truth.codes) line["codes"].push_back(protocols::to_string(code));
+  if (truth.kind == FaultKind::kDispenseFailure) line["txns"] = truth.txns;
   return line.dump();
 }
 
@@ -86,6 +87,13 @@ Result<FaultTruth> parse_truth_line(std::string_view line) {
     const auto parsed = protocols::fault_code_from_string(code.get<std::string>());
     if (!parsed) return make_error("out_of_range", "codes", "codes are E01 to E08");
     truth.codes.push_back(*parsed);
+  }
+  if (const auto txns = doc.find("txns"); txns != doc.end()) {
+    if (!txns->is_array()) return make_error("wrong_type", "txns", "txns must be an array");
+    for (const json& txn : *txns) {
+      if (!txn.is_string()) return make_error("wrong_type", "txns", "txns are strings");
+      truth.txns.push_back(txn.get<std::string>());
+    }
   }
   return truth;
 }

@@ -18,9 +18,9 @@ using protocols::FaultCode;
 constexpr std::int64_t kNoonUtc = 1709553600000;  // 2024-03-04T12:00:00Z
 
 FaultTruth leak() {
-  return FaultTruth{"wm-00012",       "s-003",  FaultKind::kLeak,
-                    kNoonUtc,         kNoonUtc, kNoonUtc + 90 * kMsPerMinute,
-                    {FaultCode::kE02}};
+  return FaultTruth{"wm-00012",        "s-003",  FaultKind::kLeak,
+                    kNoonUtc,          kNoonUtc, kNoonUtc + 90 * kMsPerMinute,
+                    {FaultCode::kE02}, {}};
 }
 
 bool is_rfc3339_utc(const nlohmann::json& value) {
@@ -48,7 +48,8 @@ TEST(FaultTruthTest, LineCarriesEveryFieldAsTheFileFormatSays) {
 }
 
 TEST(FaultTruthTest, SiteWideAndStillActiveFaultsUseNull) {
-  FaultTruth outage{"", "s-001", FaultKind::kSitePowerOutage, kNoonUtc, kNoonUtc, std::nullopt, {}};
+  FaultTruth outage{"", "s-001", FaultKind::kSitePowerOutage, kNoonUtc, kNoonUtc, std::nullopt,
+                    {}, {}};
   const auto doc = nlohmann::json::parse(truth_json_line(outage));
   EXPECT_TRUE(doc["machine"].is_null());
   EXPECT_TRUE(doc["cleared"].is_null());
@@ -67,10 +68,35 @@ TEST(FaultTruthTest, EveryKindRoundTrips) {
     EXPECT_EQ(*back, truth) << to_string(kind);
     EXPECT_EQ(fault_kind_from_string(to_string(kind)), kind);
   }
-  FaultTruth open{"", "s-9", FaultKind::kSitePowerOutage, 0, 0, std::nullopt, {}};
+  FaultTruth open{"", "s-9", FaultKind::kSitePowerOutage, 0, 0, std::nullopt, {}, {}};
   const auto back = parse_truth_line(truth_json_line(open));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, open);
+}
+
+TEST(FaultTruthTest, ADispenseFailureListsTheSalesItShorted) {
+  FaultTruth shorted = leak();
+  shorted.kind = FaultKind::kDispenseFailure;
+  shorted.codes = {FaultCode::kE08};
+  shorted.txns = {"t-wm-00012-1709553660000", "t-wm-00012-1709553720000"};
+  const std::string line = truth_json_line(shorted);
+  const auto doc = nlohmann::json::parse(line);
+  EXPECT_EQ(doc["txns"],
+            nlohmann::json::array({"t-wm-00012-1709553660000", "t-wm-00012-1709553720000"}));
+  const auto back = parse_truth_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(*back, shorted);
+  // Other kinds keep the line as it was; a line without txns reads as none.
+  EXPECT_FALSE(nlohmann::json::parse(truth_json_line(leak())).contains("txns"));
+  auto without = doc;
+  without.erase("txns");
+  ASSERT_TRUE(parse_truth_line(without.dump()).ok());
+  EXPECT_TRUE(parse_truth_line(without.dump())->txns.empty());
+  auto bad = doc;
+  bad["txns"] = {1, 2};
+  EXPECT_EQ(parse_truth_line(bad.dump()).error().field, "txns");
+  bad["txns"] = "t-1";
+  EXPECT_EQ(parse_truth_line(bad.dump()).error().code, "wrong_type");
 }
 
 TEST(FaultTruthTest, ParseNamesWhatIsWrong) {

@@ -134,7 +134,9 @@ std::size_t FleetSimulation::advance_to(std::int64_t until_ms, MessageSink& sink
         if (m.dispense_under_way()) {
           protocols::Event sale = m.finish_dispense();
           const auto& d = std::get<protocols::Dispense>(sale.body);
-          if (d.dispensed_ml < d.requested_ml) faults_.on_short_dispense(due.machine, sale.ts_ms);
+          if (d.dispensed_ml < d.requested_ml) {
+            faults_.on_short_dispense(due.machine, sale.ts_ms, d.txn);
+          }
           sink.deliver(MachineMessage{due.machine, std::move(sale)});
           ++delivered;
         }

@@ -20,6 +20,7 @@
 #include "simulator/inventory_generator.h"
 #include "simulator/live_fleet.h"
 #include "simulator/protocol_mix.h"
+#include "simulator/score_command.h"
 #include "simulator/sim_time.h"
 
 namespace {
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
       "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60 --faults 0.5 \\\n"
       "             --truth truth.jsonl\n"
       "  wm-sim flood --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --count 200000 --qos 1\n"
+      "  wm-sim score --truth truth.jsonl --api http://127.0.0.1:8080 --token TOKEN\n"
       "Messages carry event time (ts): `run` starts it at --start and runs it --speed times\n"
       "faster than the wall clock. Logs go to stderr.");
 
@@ -170,7 +172,8 @@ int main(int argc, char** argv) {
       "technician is such a visit, with filter_change, membrane_change or uv_change where\n"
       "they fit. --truth FILE gets one JSON line per fault when it clears (or at the end,\n"
       "\"cleared\":null): machine (null for a site outage), site, kind, onset, failure, cleared,\n"
-      "codes.");
+      "codes, and for a dispense_failure txns: the sales it shorted (written 5 minutes after\n"
+      "the fix). `wm-sim score` compares the file with the gateway's tickets and refunds.");
   run->add_option("--mqtt", live.mqtt_uri, "Broker URI, e.g. tcp://127.0.0.1:1883")->required();
   run->add_option("--inventory", inventory_path, "Inventory JSON file")->required();
   run->add_option("--speed", live.speed, "Event time runs this many times faster than wall time")
@@ -254,9 +257,54 @@ int main(int argc, char** argv) {
                    "Pin the publisher to one CPU: auto (the one it starts on), none, or a number")
       ->capture_default_str();
 
+  wm::sim::ScoreCommand score;
+  auto* score_cmd = app.add_subcommand(
+      "score", "Score the gateway's tickets and refunds against a run's ground truth");
+  score_cmd->footer(
+      "Per fault kind: truth lines, machine tickets, true positives, duplicates, false\n"
+      "tickets, precision, recall, median lead before the failure (hours; negative when\n"
+      "late) from detected_at and from opened_at, and false tickets per 1000 machine-days.\n"
+      "Then the refunds of sales charged without water. Matching (simulator/scorer.h):\n"
+      "  - tickets from people (hotline, app, mini_program, property) are ignored;\n"
+      "  - a ticket matches a truth line of the same subject (the machine; the site for\n"
+      "    site_power_outage) and kind when its detected_at lies in [onset - slack,\n"
+      "    cleared + slack] (the period's end when not cleared); each line is matched at\n"
+      "    most once, the earliest onset first;\n"
+      "  - a ticket reopened or joined by a later signal (its machine evidence) may match\n"
+      "    one more line of its machine and kind per such sighting;\n"
+      "  - a ticket matching nothing is a duplicate when its detected_at lies in the window\n"
+      "    of a line another ticket matched, else false (so is any ticket of a kind the\n"
+      "    truth never put on that machine, e.g. filter_clogging);\n"
+      "  - cleaning_due tickets match the truth's skipped cleanings.\n"
+      "Refunds: the truly short sales are the txns of dispense_failure lines; precision =\n"
+      "refunds (not rejected) of truly short sales / refunds; recall = short sales refunded\n"
+      "exactly once / short sales; doubles are counted apart. Truth lines count when their\n"
+      "onset lies in [--from, --until), tickets when their detected_at does (default: the\n"
+      "span of the records). The gateway is read over plain HTTP (no TLS).");
+  score_cmd->add_option("--truth", score.truth_path, "Ground-truth file of `wm-sim run --truth`")
+      ->required();
+  score_cmd->add_option("--api", score.api_url, "The gateway's address, e.g. http://127.0.0.1:8080")
+      ->required();
+  score_cmd->add_option("--token", score.token, "Bearer token (admin or agent: the whole fleet)")
+      ->required();
+  score_cmd->add_option("--from", score.from, "Start of the scored period (RFC 3339)");
+  score_cmd->add_option("--until", score.until, "End of the scored period (RFC 3339), exclusive");
+  score_cmd->add_option("--machines", score.machines,
+                        "Machines in the fleet, for machine-days (default: the gateway's count)");
+  score_cmd
+      ->add_option("--slack", score.slack_minutes,
+                   "Event-time minutes a ticket may come before the onset or after the clearing")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 7.0 * 24 * 60));
+  score_cmd->add_flag("!--no-evidence", score.evidence,
+                      "Do not read each ticket's evidence (faster; reopened tickets then match "
+                      "one episode only)");
+  score_cmd->add_flag("--json", score.json, "Print JSON instead of the table");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*inventory) return write_inventory(devices, seed, mix_text, out);
+  if (*score_cmd) return wm::sim::run_score(score, std::cout);
 
   const auto fleet = load_fleet(inventory_path);
   if (!fleet) return 1;
