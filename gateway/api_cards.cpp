@@ -175,6 +175,11 @@ HttpResponse Api::claim_refund(const HttpRequest& req, const Principal& who) {
   const std::int64_t now = tickets_ != nullptr ? tickets_->now_ms() : clock_.now_ms();
   auto done = card_desk_->request_refund(claim, actor_of(who), now);
   if (!done.ok()) return desk_error(done.error());
+  if (!done->replayed) {
+    metrics_.count("wm_refunds_total",
+                   "origin=\"claim\",state=\"" +
+                       std::string(tickets::to_string(done->refund.state)) + "\"");
+  }
   json out = refund_json(done->refund);
   out["replayed"] = done->replayed;
   return json_response(done->replayed ? 200 : 201, out.dump());

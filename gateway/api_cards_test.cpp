@@ -7,20 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "gateway/api_test_util.h"
 #include "gateway/ticket_fixture.h"
 
 namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::body;
+using testing::expect_error;
 using testing::TicketFixture;
-
-json body(const HttpResponse& r) { return json::parse(r.body); }
-
-void expect_error(const HttpResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(body(r)["error"]["code"], code) << r.body;
-}
 
 struct Cards : TicketFixture {
   Cards() { agent = token("agent", "op-1"); }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "gateway/api_test_util.h"
 #include "gateway/ticket_fixture.h"
 #include "tickets/erlang_c.h"
 
@@ -14,18 +15,13 @@ namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::body;
+using testing::expect_error;
 using namespace std::chrono;
 using testing::TicketFixture;
 
 constexpr std::int64_t kHour = 3'600'000;
 constexpr std::int64_t kMinute = 60'000;
-
-json body(const HttpResponse& r) { return json::parse(r.body); }
-
-void expect_error(const HttpResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(body(r)["error"]["code"], code) << r.body;
-}
 
 // Unix ms of a local time at +08:00 (the test inventory's offset and the default).
 std::int64_t local_ms(year_month_day day, int hour, int minute = 0) {

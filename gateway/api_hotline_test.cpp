@@ -4,15 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/api_test_util.h"
 #include "gateway/ticket_fixture.h"
 
 namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::body;
+using testing::expect_error;
 using testing::TicketFixture;
-
-json body(const HttpResponse& r) { return json::parse(r.body); }
 
 struct Hotline : TicketFixture {
   Hotline() {

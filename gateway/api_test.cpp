@@ -4,25 +4,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/api_test_util.h"
+
 #include "gateway/gateway_fixture.h"
 
 namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::body;
+using testing::expect_error;
 using testing::GatewayFixture;
 using testing::telemetry_json;
 
 constexpr std::int64_t kTs = 1'795'400'000'000;
-
-json body(const HttpResponse& r) { return json::parse(r.body); }
-
-void expect_error(const HttpResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  auto j = body(r);
-  EXPECT_EQ(j["error"]["code"], code) << r.body;
-  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
-}
 
 TEST(ApiTest, HealthAndMetricsNeedNoToken) {
   GatewayFixture g;

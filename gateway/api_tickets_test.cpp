@@ -4,24 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/api_test_util.h"
 #include "gateway/ticket_fixture.h"
 
 namespace wm::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::body;
+using testing::expect_error;
 using testing::TicketFixture;
 
 constexpr std::int64_t kMinute = 60'000;
-
-json body(const HttpResponse& r) { return json::parse(r.body); }
-
-void expect_error(const HttpResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  auto j = body(r);
-  EXPECT_EQ(j["error"]["code"], code) << r.body;
-  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
-}
 
 // One leak ticket at s-001 (school, op-1 / pm-7) and one at s-002 (mall, op-1 / pm-8).
 struct Tickets : TicketFixture {
