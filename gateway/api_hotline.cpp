@@ -2,8 +2,8 @@
 // caller waits, the call classifier, and the self-service card answer for an IVR or a
 // mini program.
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "gateway/api.h"
@@ -24,9 +24,13 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxDevices = 50;  // a site-name match lists at most this many machines
 
+// ASCII only, as machine_id_key: names in Chinese have no case, and std::tolower would
+// ask the locale for every character of every site name.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = ascii_lower(c);
   return out;
 }
 
@@ -35,6 +39,52 @@ std::string yuan(std::int64_t fen) {
   std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(fen / 100),
                 static_cast<long long>(fen % 100));
   return buf;
+}
+
+// Adds to `found` every device whose id tickets::machine_id_key turns into `key` (a key
+// already: lower case, no '-' or '_'). The map is sorted by id, so instead of building the
+// key of every machine of the fleet under the fleet's lock, the walk extends an id prefix
+// one character at a time (the key's next character in either case, or a separator) and
+// drops a prefix that no id starts with: a few dozen map look-ups instead of 10k keys.
+void devices_with_key(const std::map<std::string, devices::Device, std::less<>>& devices,
+                      std::string& prefix, std::string_view key,
+                      std::vector<const devices::Device*>& found) {
+  const auto it = devices.lower_bound(prefix);
+  if (it == devices.end() || !it->first.starts_with(prefix)) return;
+  if (key.empty() && it->first == prefix) found.push_back(&it->second);
+  std::string next = "-_";
+  if (!key.empty()) {
+    next.push_back(key[0]);
+    if (key[0] >= 'a' && key[0] <= 'z') next.push_back(static_cast<char>(key[0] - 'a' + 'A'));
+  }
+  for (const char c : next) {
+    prefix.push_back(c);
+    devices_with_key(devices, prefix, c == '-' || c == '_' ? key : key.substr(1), found);
+    prefix.pop_back();
+  }
+}
+
+// Whether `text` contains `needle_lower` ignoring ASCII case, without a lower-case copy.
+bool contains_ignoring_case(std::string_view text, std::string_view needle_lower) {
+  return std::search(text.begin(), text.end(), needle_lower.begin(), needle_lower.end(),
+                     [](char a, char b) { return ascii_lower(a) == b; }) != text.end();
+}
+
+// One machine's open tickets (one indexed query), and in `index` what annotate_twin needs
+// of them. Not OpenTicketIndex::read: that parses every open ticket of the fleet.
+std::vector<tickets::Ticket> open_tickets_of(const TicketService* service,
+                                             const std::string& device_id, OpenTicketIndex& index) {
+  if (service == nullptr) return {};
+  tickets::TicketFilter filter;
+  filter.open_only = true;
+  filter.device_id = device_id;
+  auto open = service->store().list(filter);
+  for (const auto& t : open) {
+    auto& m = index.machines[t.device_id];
+    m.locked = m.locked || t.machine_locked;
+    if (t.source != tickets::Source::kPredicted) m.kinds.push_back(t.kind);
+  }
+  return open;
 }
 
 const char* refund_state_zh(tickets::RefundState state) {
@@ -83,19 +133,25 @@ HttpResponse Api::hotline_lookup(const HttpRequest& req, const Principal& who) {
       if (site != nullptr && can_see_site(who, *site)) add(*d, *site);
     }
     if (twins.empty() && !needle_key.empty()) {
-      for (const auto& [id, device] : inv.devices()) {
-        if (tickets::machine_id_key(id) != needle_key) continue;
-        const auto* site = inv.site(device.site);
-        if (site != nullptr && can_see_site(who, *site)) add(device, *site);
+      std::vector<const devices::Device*> found;
+      std::string prefix;
+      devices_with_key(inv.devices(), prefix, needle_key, found);
+      std::sort(found.begin(), found.end(),
+                [](const auto* a, const auto* b) { return a->id < b->id; });
+      for (const auto* device : found) {
+        const auto* site = inv.site(device->site);
+        if (site != nullptr && can_see_site(who, *site)) add(*device, *site);
       }
     }
     if (!twins.empty()) return;
     for (const auto& [id, site] : inv.sites()) {
       if (!can_see_site(who, site)) continue;
-      if (id != needle && lower(site.name).find(needle_lower) == std::string::npos) continue;
+      if (id != needle && !contains_ignoring_case(site.name, needle_lower)) continue;
       sites_found.push_back(id);
     }
+    if (sites_found.empty()) return;
     for (const auto& [id, device] : inv.devices()) {
+      if (more) break;
       if (std::find(sites_found.begin(), sites_found.end(), device.site) == sites_found.end()) {
         continue;
       }
@@ -109,18 +165,10 @@ HttpResponse Api::hotline_lookup(const HttpRequest& req, const Principal& who) {
   for (auto& twin : twins) {
     OpenTicketIndex open;
     json open_tickets = json::array();
-    if (tickets_ != nullptr) {
-      tickets::TicketFilter filter;
-      filter.open_only = true;
-      filter.device_id = twin["id"].get<std::string>();
-      for (const auto& t : tickets_->store().list(filter)) {
-        auto& m = open.machines[t.device_id];
-        m.locked = m.locked || t.machine_locked;
-        if (t.source != tickets::Source::kPredicted) m.kinds.push_back(t.kind);
-        open_tickets.push_back(ticket_json(t, TicketDetail::kSummary));
-        seen_tickets.push_back(t.id);
-        tickets_out.push_back(open_tickets.back());
-      }
+    for (const auto& t : open_tickets_of(tickets_, twin["id"].get<std::string>(), open)) {
+      open_tickets.push_back(ticket_json(t, TicketDetail::kSummary));
+      seen_tickets.push_back(t.id);
+      tickets_out.push_back(open_tickets.back());
     }
     annotate_twin(twin, open, tickets_);
     twin["open_tickets"] = std::move(open_tickets);
@@ -238,7 +286,9 @@ HttpResponse Api::self_service_card(const std::string& token, const Principal& w
       if (site != nullptr) twin = twin_json(*device, *site, all.at(id));
     });
     if (twin) {
-      annotate_twin(*twin, OpenTicketIndex::read(tickets_), tickets_);
+      OpenTicketIndex open;
+      open_tickets_of(tickets_, id, open);
+      annotate_twin(*twin, open, tickets_);
       const bool online =
           twin->value("online", json(false)).is_boolean() && (*twin)["online"].get<bool>();
       const bool locked = twin->value("locked", false);

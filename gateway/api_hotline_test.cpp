@@ -45,6 +45,28 @@ TEST(ApiHotlineTest, OneBoxFindsAMachineBySloppyIdWithItsOpenTickets) {
   EXPECT_TRUE(out["cards"].empty());
 }
 
+TEST(ApiHotlineTest, OneBoxMatchesAWholeMachineIdInAnySpellingAndNamesInAnyCase) {
+  Hotline g;
+  auto ids = [&](const std::string& q) {
+    const json found = body(g.lookup(q));
+    std::vector<std::string> out;
+    for (const auto& d : found["devices"]) out.push_back(d["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids("Wm_0001"), std::vector<std::string>{"wm-0001"});
+  EXPECT_EQ(ids("wm-0-0-0-2"), std::vector<std::string>{"wm-0002"});
+  EXPECT_TRUE(ids("wm000").empty());    // a prefix of wm0001 is not a machine
+  EXPECT_TRUE(ids("wm00011").empty());  // nor is a longer id
+  EXPECT_EQ(ids("MIDDLE School").size(), 2u);
+  // Ids that are themselves spelled with capitals and other separators.
+  auto r = g.call("POST", "/api/v1/inventory", g.token("admin", "op-1"),
+                  R"({"devices":[{"id":"WM_0009","site":"s-002","protocol":"wm-json-v1"},)"
+                  R"({"id":"Wm-00-09","site":"s-002","protocol":"wm-json-v1"}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ids("wm0009"), (std::vector<std::string>{"WM_0009", "Wm-00-09"}));
+  EXPECT_EQ(ids("WM_0009"), std::vector<std::string>{"WM_0009"});  // exactly: that one only
+}
+
 TEST(ApiHotlineTest, OneBoxFindsASiteByPartOfItsNameAndACardByToken) {
   Hotline g;
   auto site = body(g.lookup("middle school"));

@@ -143,20 +143,31 @@ Result<Ticket> SqliteTicketStore::update(Ticket ticket) {
 }
 
 std::vector<Ticket> SqliteTicketStore::list(const tickets::TicketFilter& filter) const {
-  // The indexed columns narrow the scan; matches() is the one definition of a filter.
+  // Only the filters given become terms, so that SQLite searches an index (a machine's
+  // tickets: tickets_one_open or tickets_by_device_kind; a site's: tickets_by_site)
+  // instead of walking every ticket ever opened: a `?1 IS NULL OR device_id = ?1` term
+  // cannot use one. matches() stays the one definition of a filter.
+  std::vector<std::string> terms;
+  std::vector<std::string> args;
+  auto equal = [&](const char* column, std::string value) {
+    terms.push_back(std::string(column) + " = ?" + std::to_string(args.size() + 1));
+    args.push_back(std::move(value));
+  };
+  if (filter.device_id) equal("device_id", *filter.device_id);
+  if (filter.site_id) equal("site_id", *filter.site_id);
+  if (filter.kind) equal("kind", std::string(devices::to_string(*filter.kind)));
+  if (filter.state) equal("state", std::string(tickets::to_string(*filter.state)));
+  if (filter.source) equal("source", std::string(tickets::to_string(*filter.source)));
+  if (filter.responsible_org) equal("responsible_org", *filter.responsible_org);
+  if (filter.open_only) terms.emplace_back("is_open = 1");
+  std::string sql = "SELECT document FROM tickets";
+  for (std::size_t i = 0; i < terms.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + terms[i];
+  sql += " ORDER BY opened_at_ms, id";
+
   std::vector<Ticket> out;
   store_.with_reader([&](Connection& db) {
-    auto st = db.prepare(
-        "SELECT document FROM tickets WHERE (?1 IS NULL OR device_id = ?1)"
-        " AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR kind = ?3)"
-        " AND (?4 = 0 OR is_open = 1) ORDER BY opened_at_ms, id");
-    st.bind(1, filter.device_id).bind(2, filter.site_id);
-    if (filter.kind) {
-      st.bind(3, devices::to_string(*filter.kind));
-    } else {
-      st.bind_null(3);
-    }
-    st.bind(4, filter.open_only);
+    auto st = db.prepare(sql);
+    for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
     while (st.step()) {
       auto t = ticket_from_document(st.text(0));
       if (t.ok() && tickets::matches(filter, t.value())) out.push_back(std::move(t).value());
