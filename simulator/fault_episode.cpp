@@ -15,9 +15,6 @@ using protocols::FaultCode;
 using protocols::Maintenance;
 using protocols::MaintenanceAction;
 
-// Product water above this is unsafe (DESIGN.md's default limit): the failure users notice.
-constexpr double kTdsLimitPpm = 50;
-
 std::int64_t draw_minutes(SeededRandom& random, double lo, double hi) {
   return static_cast<std::int64_t>(random.uniform(lo, hi) * static_cast<double>(kMsPerMinute));
 }
@@ -32,11 +29,8 @@ void add(Episode& e, std::int64_t at_ms, std::size_t machine,
   e.actions.push_back(FaultAction{at_ms, machine, std::move(change)});
 }
 
-// The fix at fix_ms. A machine that sends maintenance events gets a technician (when the
-// fault is the operator's to fix) who arrives no earlier than earliest_ms, opens the
-// door, does `work` in the last minutes before the fix and closes up after it; elsewhere
-// the sensors simply go back to normal. The code raised at the failure is cleared at the
-// fix. Requires fix_ms >= earliest_ms + 10 minutes.
+}  // namespace
+
 void add_fix(Episode& e, const EpisodeMachine& m, const MachineCondition& faulty,
              std::int64_t earliest_ms, std::int64_t fix_ms,
              const std::vector<MaintenanceAction>& work, bool technician, SeededRandom& random) {
@@ -65,8 +59,6 @@ void add_fix(Episode& e, const EpisodeMachine& m, const MachineCondition& faulty
   add(e, door_closed + draw_minutes(random, 1, 2), m.index,
       Maintenance{MaintenanceAction::kServiceEnd, staff});
 }
-
-}  // namespace
 
 Episode plan_machine_fault(FaultKind kind, const EpisodeMachine& m, std::int64_t onset_ms,
                            SeededRandom& random) {

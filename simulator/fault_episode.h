@@ -23,6 +23,9 @@
 //   site_power_outage  every machine of the site powers off for 30 min to 4 h; each boots
 //                      within a minute of the power coming back
 //
+// Slow faults, which build up over days to weeks, are planned in degradation_episode.h
+// with the same steps (DegradationChange starts and ends the wear).
+//
 // Codes are raised only where the protocol carries fault events (wm-json-v1, hx-binary).
 // A machine that sends maintenance events (wm-json-v1) is fixed by a technician's visit:
 // service_start, door open, the maintenance work, the fix (sensor normal, code cleared),
@@ -37,6 +40,7 @@
 #include <vector>
 
 #include "protocols/messages.h"
+#include "simulator/degradation.h"
 #include "simulator/fault_kind.h"
 #include "simulator/machine_condition.h"
 #include "simulator/protocol_mix.h"
@@ -54,7 +58,9 @@ struct PowerChange {
 struct FaultAction {
   std::int64_t at_ms = 0;
   std::size_t machine = 0;
-  std::variant<MachineCondition, protocols::Fault, protocols::Maintenance, PowerChange> change;
+  std::variant<MachineCondition, protocols::Fault, protocols::Maintenance, PowerChange,
+               DegradationChange>
+      change;
   bool operator==(const FaultAction&) const = default;
 };
 
@@ -81,6 +87,17 @@ struct Episode {
 // and a kind that is not site-wide (kSitePowerOutage) nor kCleaningDue.
 Episode plan_machine_fault(FaultKind kind, const EpisodeMachine& machine, std::int64_t onset_ms,
                            SeededRandom& random);
+
+// Appends the fix at fix_ms to `e` (and sets e.cleared_ms). A machine that sends
+// maintenance events gets a technician (when `technician`) who arrives no earlier than
+// earliest_ms, opens the door (over the `faulty` condition), does `work` in the last
+// minutes before the fix and closes up after it; elsewhere the sensors simply go back to
+// normal. The codes of e.codes are cleared at the fix. Requires fix_ms >= earliest_ms +
+// 10 minutes.
+void add_fix(Episode& e, const EpisodeMachine& m, const MachineCondition& faulty,
+             std::int64_t earliest_ms, std::int64_t fix_ms,
+             const std::vector<protocols::MaintenanceAction>& work, bool technician,
+             SeededRandom& random);
 
 // A power outage of the site whose machines are `machines`, starting at onset_ms.
 Episode plan_site_outage(const std::vector<EpisodeMachine>& machines, std::int64_t onset_ms,

@@ -27,6 +27,8 @@ constexpr std::array<double, kFaultKindCount> kWeights = {
     1.0,  // device_offline
     2.0,  // site_power_outage (divided by the machines on the site)
     0.0,  // cleaning_due: from skipped cleanings, not drawn
+    0.0,  // filter_clogging: slow faults only (fault_injector_degradation.cpp)
+    0.0,  // membrane_degradation: slow faults only
 };
 
 std::int64_t days(SeededRandom& random, double lo, double hi) {
@@ -53,7 +55,10 @@ FaultInjector::FaultInjector(const Fleet& fleet, const FaultOptions& options, st
     : fleet_(fleet),
       options_(options),
       truth_(truth),
+      seed_(seed),
       rate_per_ms_(std::max(0.0, options.per_machine_day) / static_cast<double>(kMsPerDay)),
+      wear_rate_per_ms_(std::max(0.0, options.degradation_per_machine_30d) /
+                        static_cast<double>(30 * kMsPerDay)),
       site_machines_(fleet.sites.size()),
       shorting_on_machine_(fleet.machines.size(), 0) {
   machines_.reserve(fleet.machines.size());
@@ -61,13 +66,15 @@ FaultInjector::FaultInjector(const Fleet& fleet, const FaultOptions& options, st
     const FleetMachine& m = fleet.machines[i];
     site_machines_[m.site].push_back(i);
     MachineState state{SeededRandom::for_stream(seed, "faults:" + m.id),
-                       SeededRandom::for_stream(seed, "visits:" + m.id)};
+                       SeededRandom::for_stream(seed, "visits:" + m.id),
+                       SeededRandom::for_stream(seed, "wear:" + m.id)};
     state.last_cleaning_ms = start_ms;
     state.careless = state.visits.chance(options_.careless_share);
     machines_.push_back(std::move(state));
   }
   for (std::size_t i = 0; i < machines_.size(); ++i) {
     if (rate_per_ms_ > 0) schedule_arrival(i, start_ms, start_ms);
+    if (wear_rate_per_ms_ > 0) schedule_degradation(i, start_ms, start_ms);
     if (!options_.routine_maintenance || !sends_maintenance_events(fleet.machines[i].protocol)) {
       continue;
     }
@@ -99,7 +106,7 @@ void FaultInjector::schedule_arrival(std::size_t machine, std::int64_t nominal_m
 }
 
 bool FaultInjector::inject(FaultKind kind, std::size_t machine, std::int64_t at_ms) {
-  if (machine >= machines_.size() || kind == FaultKind::kCleaningDue ||
+  if (machine >= machines_.size() || kind == FaultKind::kCleaningDue || slow_only(kind) ||
       !can_show(kind, fleet_.machines[machine].protocol)) {
     return false;
   }
@@ -129,6 +136,12 @@ std::optional<FaultAction> FaultInjector::pop() {
     case ItemKind::kInspection:
       on_visit(item);
       return std::nullopt;
+    case ItemKind::kDegradation:
+      on_degradation(item);
+      return std::nullopt;
+    case ItemKind::kRepair:
+      on_repair(item);
+      return std::nullopt;
     case ItemKind::kCleared: {
       const auto open = open_.find(item.episode);
       if (open != open_.end()) {
@@ -138,6 +151,9 @@ std::optional<FaultAction> FaultInjector::pop() {
       }
       if (shorting_on_machine_[item.machine] == item.episode) {
         shorting_on_machine_[item.machine] = 0;
+      }
+      if (machines_[item.machine].slow_episode == item.episode) {
+        machines_[item.machine].slow_episode = 0;
       }
       return std::nullopt;
     }
@@ -187,6 +203,13 @@ void FaultInjector::on_arrival(const Item& item) {
   }
   const std::optional<FaultKind> kind = item.forced ? item.forced : draw_kind(machine);
   if (!kind) return;
+  if (blocked_by_wear(machine, *kind)) {
+    Item later = item;
+    later.forced = kind;
+    later.at_ms = item.at_ms + minutes(state.faults, 60, 360);
+    push(std::move(later));
+    return;
+  }
   if (*kind == FaultKind::kSitePowerOutage) {
     const auto& site = site_machines_[fleet_.machines[machine].site];
     std::int64_t free_ms = INT64_MIN;
@@ -311,6 +334,9 @@ void FaultInjector::report(const OpenFault& fault) {
 void FaultInjector::finish(std::int64_t ts_ms) {
   for (auto& [id, fault] : open_) {
     if (fault.fixed_ms <= ts_ms) fault.truth.cleared_ms = fault.fixed_ms;  // still settling
+    if (fault.awaiting_clogging && fault.truth.failure_ms == INT64_MAX) {
+      fault.truth.failure_ms = ts_ms + 365 * kMsPerDay;  // nothing flowed: not in this run
+    }
     report(fault);
   }
   open_.clear();

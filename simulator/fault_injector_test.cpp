@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <variant>
@@ -64,6 +65,10 @@ TEST(FaultInjectorTest, FaultsArriveAtTheRateAskedForOverManyMachineDays) {
   std::uint64_t faults = 0;
   for (FaultKind kind : all_fault_kinds()) {
     const std::uint64_t n = injector.counters().started[static_cast<std::size_t>(kind)];
+    if (slow_only(kind)) {
+      EXPECT_EQ(n, 0u) << to_string(kind);  // only with degradation_per_machine_30d
+      continue;
+    }
     EXPECT_GT(n, 0u) << to_string(kind);
     if (kind != FaultKind::kCleaningDue) faults += n;
   }
@@ -233,6 +238,68 @@ TEST(FaultInjectorTest, ADispenseFailureThatShortedNobodyIsNotInTheTruth) {
   }
 }
 
+TEST(FaultInjectorTest, SlowFaultsArriveAtTheirRateOfEveryKind) {
+  const Fleet fleet = generated_fleet(1000, 12);
+  RecordingTruth truth;
+  FaultOptions options;
+  options.degradation_per_machine_30d = 0.3;
+  FaultInjector injector(fleet, options, 6, kStart, &truth);
+  run(injector, 30);
+  // 1000 machines x 0.3 = 300 arrivals (sd ~17); a second arrival on a machine still
+  // wearing waits (about 4% of machines have one), so a little fewer.
+  const std::uint64_t slow = injector.counters().degradations;
+  EXPECT_GT(slow, 240u);
+  EXPECT_LT(slow, 320u);
+  std::map<FaultKind, std::uint64_t> kinds;
+  for (const FaultTruth& t : truth.truths) {
+    ASSERT_TRUE(degrades_slowly(t.kind)) << to_string(t.kind);  // no sudden rate
+    // water_quality's membrane failure on the way is a second line of the same onset.
+    const bool on_the_way = t.kind == FaultKind::kMembraneDegradation &&
+                            std::any_of(truth.truths.begin(), truth.truths.end(), [&](auto& o) {
+                              return o.kind == FaultKind::kWaterQuality && o.machine == t.machine &&
+                                     o.onset_ms == t.onset_ms;
+                            });
+    if (!on_the_way) ++kinds[t.kind];
+    EXPECT_GE(t.failure_ms, t.onset_ms + kMsPerDay);  // days, not minutes
+    if (t.cleared_ms) {
+      EXPECT_GT(*t.cleared_ms, t.failure_ms);  // repaired after the failure
+    }
+  }
+  EXPECT_EQ(kinds.size(), 5u);
+  for (const auto& [kind, n] : kinds) EXPECT_GT(n * 10, slow) << to_string(kind);  // ~1/5 each
+}
+
+TEST(FaultInjectorTest, ASuddenFaultWaitsForTheSlowFaultItWouldRepair) {
+  const Fleet fleet = generated_fleet(150, 5);
+  RecordingTruth truth;
+  FaultOptions options;
+  options.per_machine_day = 2;
+  options.degradation_per_machine_30d = 3;
+  FaultInjector injector(fleet, options, 2, kStart, &truth);
+  run(injector, 30);
+  EXPECT_GT(injector.counters().degradations, 100u);
+  // Slow lines build up for days; sudden ones within hours.
+  auto slow = [](const FaultTruth& t) { return t.failure_ms - t.onset_ms >= kMsPerDay; };
+  auto clash = [](FaultKind sudden, FaultKind worn) {
+    return sudden == worn ||
+           (sudden == FaultKind::kWaterQuality &&
+            (worn == FaultKind::kFilterClogging || worn == FaultKind::kMembraneDegradation));
+  };
+  int checked = 0;
+  for (const FaultTruth& w : truth.truths) {
+    if (!slow(w)) continue;
+    const std::int64_t end = w.cleared_ms.value_or(INT64_MAX);
+    for (const FaultTruth& s : truth.truths) {
+      if (slow(s) || s.machine != w.machine || !clash(s.kind, w.kind)) continue;
+      ++checked;
+      const std::int64_t s_end = s.cleared_ms.value_or(INT64_MAX);
+      EXPECT_TRUE(s_end <= w.onset_ms || s.onset_ms >= end)
+          << to_string(s.kind) << " inside a slow " << to_string(w.kind) << " on " << w.machine;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
 TEST(FaultInjectorTest, InjectRefusesWhatTheProtocolCannotShow) {
   const Fleet fleet = generated_fleet(200, 3);
   for (std::size_t i = 0; i < fleet.machines.size(); ++i) {
@@ -242,6 +309,9 @@ TEST(FaultInjectorTest, InjectRefusesWhatTheProtocolCannotShow) {
     EXPECT_EQ(injector.inject(FaultKind::kCardReaderFault, i, kStart), !tb);
     EXPECT_FALSE(injector.inject(FaultKind::kCleaningDue, i, kStart));
     EXPECT_TRUE(injector.inject(FaultKind::kLeak, i, kStart));
+    EXPECT_FALSE(injector.inject(FaultKind::kFilterClogging, i, kStart));  // slow only
+    EXPECT_FALSE(injector.inject_degradation(FaultKind::kLeak, i, kStart));
+    EXPECT_TRUE(injector.inject_degradation(FaultKind::kFilterClogging, i, kStart));
   }
 }
 

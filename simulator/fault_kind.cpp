@@ -24,6 +24,8 @@ constexpr std::array<KindInfo, kFaultKindCount> kKinds = {{
     {FaultKind::kDeviceOffline, "device_offline", std::nullopt},
     {FaultKind::kSitePowerOutage, "site_power_outage", std::nullopt},
     {FaultKind::kCleaningDue, "cleaning_due", std::nullopt},
+    {FaultKind::kFilterClogging, "filter_clogging", std::nullopt},
+    {FaultKind::kMembraneDegradation, "membrane_degradation", std::nullopt},
 }};
 
 const KindInfo& info(FaultKind kind) { return kKinds[static_cast<std::size_t>(kind)]; }
@@ -65,6 +67,23 @@ bool can_show(FaultKind kind, WireProtocol protocol) {
     default:
       return true;
   }
+}
+
+bool degrades_slowly(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kFilterClogging:
+    case FaultKind::kMembraneDegradation:
+    case FaultKind::kWaterQuality:
+    case FaultKind::kPumpFault:
+    case FaultKind::kHeaterFault:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool slow_only(FaultKind kind) {
+  return kind == FaultKind::kFilterClogging || kind == FaultKind::kMembraneDegradation;
 }
 
 }  // namespace wm::sim

@@ -27,8 +27,12 @@ enum class FaultKind : std::uint8_t {
   kDeviceOffline,    // one machine silent
   kSitePowerOutage,  // every machine of a site silent
   kCleaningDue,      // the hygiene interval passed without a cleaning (from skipped visits)
+  // Slow faults only (degradation.h): flow per inlet pressure below 70% of the clean
+  // filter's, and salt rejection below 90%.
+  kFilterClogging,
+  kMembraneDegradation,
 };
-inline constexpr std::size_t kFaultKindCount = 12;
+inline constexpr std::size_t kFaultKindCount = 14;
 const std::array<FaultKind, kFaultKindCount>& all_fault_kinds();
 
 std::string_view to_string(FaultKind kind);  // "water_quality"
@@ -47,5 +51,11 @@ bool sends_maintenance_events(WireProtocol protocol);
 // cannot show a dispense failure or a dead card reader (both live only in events), and
 // cleaning_due needs maintenance events. Site-wide kinds are shown by any machine.
 bool can_show(FaultKind kind, WireProtocol protocol);
+
+// Whether a slow degradation episode can end in `kind` (degradation.h): filter_clogging,
+// membrane_degradation, water_quality, pump_fault, heater_fault. The first two come from
+// nothing else; --faults draws among the kinds that are not slow_only().
+bool degrades_slowly(FaultKind kind);
+bool slow_only(FaultKind kind);
 
 }  // namespace wm::sim

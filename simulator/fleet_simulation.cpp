@@ -74,10 +74,17 @@ std::size_t FleetSimulation::apply(const FaultAction& action, MessageSink& sink)
     m.set_condition(*condition);
     return 0;
   }
+  if (const auto* wear = std::get_if<DegradationChange>(&action.change)) {
+    m.change_degradation(*wear);
+    return 0;
+  }
   if (const auto* power = std::get_if<PowerChange>(&action.change)) {
     if (power->on != silent_[i]) return 0;  // already so
     silent_[i] = !power->on;
-    if (!power->on && m.dispense_under_way()) m.abandon_dispense(action.at_ms);
+    if (!power->on && m.dispense_under_way()) {
+      m.abandon_dispense(action.at_ms);
+      if (const auto clogged = m.take_clogging()) faults_.on_filter_clogged(i, *clogged);
+    }
     // What the broker would show: a wm-json-v1 machine's will (offline) and its own
     // status on reconnecting; a hub connects a machine that is back. HX says nothing.
     const bool says = m.protocol() == WireProtocol::kWmJson ||
@@ -137,6 +144,9 @@ std::size_t FleetSimulation::advance_to(std::int64_t until_ms, MessageSink& sink
           if (d.dispensed_ml < d.requested_ml) {
             faults_.on_short_dispense(due.machine, sale.ts_ms, d.txn);
           }
+          if (const auto clogged = m.take_clogging()) {
+            faults_.on_filter_clogged(due.machine, *clogged);
+          }
           sink.deliver(MachineMessage{due.machine, std::move(sale)});
           ++delivered;
         }
@@ -155,6 +165,15 @@ std::size_t FleetSimulation::advance_to(std::int64_t until_ms, MessageSink& sink
     }
   }
   return delivered;
+}
+
+void FleetSimulation::finish_faults(std::int64_t ts_ms) {
+  for (std::size_t i = 0; i < machines_.size(); ++i) {
+    if (const auto at = machines_[i].projected_clogging_ms(ts_ms)) {
+      faults_.project_clogging(i, *at);
+    }
+  }
+  faults_.finish(ts_ms);
 }
 
 }  // namespace wm::sim

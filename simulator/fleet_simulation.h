@@ -9,12 +9,13 @@
 // hx-binary machines also send a heartbeat half-way between two readings, as HX
 // firmware does to prove it is alive. Faults and technicians' visits come from a
 // FaultInjector (fault_injector.h; none unless the FaultOptions ask for them or
-// a caller injects one): a powered-off machine sends nothing and sells nothing, and a
-// wm-json-v1 machine's retained status goes offline on its behalf when it dies (the
-// fleet shares one MQTT connection, so no per-machine will can fire) and online when it
-// is back, as does a tb-gateway hub's connect. The run is a pure function of the fleet,
-// the options, the seed and the start time: how the caller slices advance_to() calls
-// does not change a single message. No I/O, no clock. Not thread-safe.
+// a caller injects one), slow wear (degradation.h) included: a powered-off machine
+// sends nothing and sells nothing, and a wm-json-v1 machine's retained status goes
+// offline on its behalf when it dies (the fleet shares one MQTT connection, so no
+// per-machine will can fire) and online when it is back, as does a tb-gateway hub's
+// connect. The run is a pure function of the fleet, the options, the seed and the start
+// time: how the caller slices advance_to() calls does not change a single message. No
+// I/O, no clock. Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -81,8 +82,9 @@ class FleetSimulation {
   // ending). Every message stamped before it has been delivered.
   std::int64_t next_due_ms() const;
 
-  // The run stops at ts_ms: the ground truth of the faults still active is written.
-  void finish_faults(std::int64_t ts_ms) { faults_.finish(ts_ms); }
+  // The run stops at ts_ms: the ground truth of the faults still active is written (a
+  // filter that has not clogged yet with the failure projected from its machine's sales).
+  void finish_faults(std::int64_t ts_ms);
 
  private:
   // New actions go last: the order of ties must not change for existing streams.

@@ -95,6 +95,7 @@ std::string describe(const FaultInjector& faults) {
   }
   std::string text = fmt::format("{} faults injected ({} active{}{})", total, faults.active(),
                                  kinds.empty() ? "" : "; ", kinds);
+  if (c.degradations > 0) text += fmt::format(", {} of them slow", c.degradations);
   if (c.unseen > 0) text += fmt::format(", {} dispense failures met no customer", c.unseen);
   if (c.visits > 0 || c.cleanings_skipped > 0) {
     text += fmt::format(", {} routine visits, {} cleanings skipped", c.visits, c.cleanings_skipped);
@@ -160,7 +161,9 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
   FleetSimulation simulation(
       fleet, SimulationOptions{options.seed, options.start_ms, options.telemetry_interval_ms},
       options.faults, options.truth);
-  const bool injecting = options.faults.per_machine_day > 0 || options.faults.routine_maintenance;
+  const bool injecting = options.faults.per_machine_day > 0 ||
+                         options.faults.degradation_per_machine_30d > 0 ||
+                         options.faults.routine_maintenance;
   BrokerSink sink(publisher, options.qos_telemetry);
   WireEncoder encoder(fleet, options.hubs, sink);
   spdlog::info(
@@ -171,7 +174,9 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
       count_machines(fleet, WireProtocol::kTbGateway), encoder.hub_count(), fleet.skipped_machines);
   if (injecting) {
     spdlog::info(
-        "injecting {} faults per machine per simulated day{}", options.faults.per_machine_day,
+        "injecting {} faults per machine per simulated day, {} slow faults per machine "
+        "per 30 simulated days{}",
+        options.faults.per_machine_day, options.faults.degradation_per_machine_30d,
         options.faults.routine_maintenance ? ", with routine cleanings and inspections" : "");
   }
 
@@ -183,9 +188,11 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
   simulation.publish_statuses(true, options.start_ms, encoder);
 
   const auto wall_start = Clock::now();
+  const std::int64_t until_ms = options.until_ms > 0 ? options.until_ms : INT64_MAX;
   const auto event_time_at = [&](Clock::time_point wall) {
     const double elapsed_ms = std::chrono::duration<double, std::milli>(wall - wall_start).count();
-    return options.start_ms + static_cast<std::int64_t>(elapsed_ms * options.speed);
+    return std::min(until_ms,
+                    options.start_ms + static_cast<std::int64_t>(elapsed_ms * options.speed));
   };
   auto next_progress = wall_start + kProgressEvery;
   std::int64_t event_now = options.start_ms;
@@ -221,6 +228,7 @@ int run_live_fleet(const Fleet& fleet, const LiveFleetOptions& options) {
                        : "");
     }
     if (sent == kSliceMessages) continue;  // more may be due already
+    if (target == until_ms) break;         // every message before it is out
     // Caught up: sleep until the next action is due in wall time (or a signal).
     const double wait_ms = static_cast<double>(simulation.next_due_ms() - target) / options.speed;
     const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(

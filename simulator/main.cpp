@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
       "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60\n"
       "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 60 --faults 0.5 \\\n"
       "             --truth truth.jsonl\n"
+      "  wm-sim run --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --speed 1000 \\\n"
+      "             --sim-days 30 --degradation 1 --truth truth.jsonl\n"
       "  wm-sim flood --mqtt tcp://127.0.0.1:1883 --inventory fleet.json --count 200000 --qos 1\n"
       "  wm-sim score --truth truth.jsonl --api http://127.0.0.1:8080 --token TOKEN\n"
       "Messages carry event time (ts): `run` starts it at --start and runs it --speed times\n"
@@ -170,7 +172,21 @@ int main(int argc, char** argv) {
       "door open, service_end: not tamper) and a cleaning every 3-6 days, which a quarter of\n"
       "the machines skip half the time (cleaning_due after --hygiene-days). Each repair by a\n"
       "technician is such a visit, with filter_change, membrane_change or uv_change where\n"
-      "they fit. --truth FILE gets one JSON line per fault when it clears (or at the end,\n"
+      "they fit.\n"
+      "\n"
+      "Slow faults (--degradation RATE, expected per machine per 30 simulated days; 0 = none)\n"
+      "wear a part out over days to weeks, with sensor noise, then fail, and are repaired\n"
+      "hours later (simulator/degradation_episode.h): filter_clogging (flow per inlet\n"
+      "pressure falls as litres pass, sooner with high tds_in and heavy use; failure below 70%\n"
+      "of the clean filter's; filter_change, or filter_l back to 0 where no maintenance is\n"
+      "sent), membrane_degradation (salt rejection 1 - tds_out/tds_in decays; failure below\n"
+      "90%; membrane_change), water_quality (tds_out rises over days; failure when it crosses\n"
+      "50 ppm, E03; the membrane's 90% on the way is a membrane_degradation line of its own),\n"
+      "pump_fault (running current drifts up, then the pump seizes: the failure, E04) and\n"
+      "heater_fault (temperature leaves its set point; failure 5 degC off, E06). Routine\n"
+      "visits come with either flag.\n"
+      "\n"
+      "--truth FILE gets one JSON line per fault when it clears (or at the end,\n"
       "\"cleared\":null): machine (null for a site outage), site, kind, onset, failure, cleared,\n"
       "codes, and for a dispense_failure txns: the sales it shorted (written 5 minutes after\n"
       "the fix). `wm-sim score` compares the file with the gateway's tickets and refunds.");
@@ -185,6 +201,12 @@ int main(int argc, char** argv) {
   run->add_option("--duration", live.duration_s, "Wall-clock seconds to run; 0 = until a signal")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  double sim_days = 0;
+  run->add_option("--sim-days", sim_days,
+                  "Stop once this many days of event time are played, even when the "
+                  "simulator could not keep up with --speed; 0 = no such limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3650.0));
   run->add_option("--telemetry-interval", interval_s, "Event-time seconds between readings")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
@@ -208,6 +230,11 @@ int main(int argc, char** argv) {
   run->add_option("--faults", live.faults.per_machine_day,
                   "Expected injected faults per machine per simulated day (e.g. 0.5); 0 = none "
                   "(and no routine visits)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  run->add_option("--degradation", live.faults.degradation_per_machine_30d,
+                  "Expected slow faults (days to weeks of wear before the failure) per machine "
+                  "per 30 simulated days (e.g. 1); 0 = none")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
   std::string truth_path;
@@ -258,48 +285,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   wm::sim::ScoreCommand score;
-  auto* score_cmd = app.add_subcommand(
-      "score", "Score the gateway's tickets and refunds against a run's ground truth");
-  score_cmd->footer(
-      "Per fault kind: truth lines, machine tickets, true positives, duplicates, false\n"
-      "tickets, precision, recall, median lead before the failure (hours; negative when\n"
-      "late) from detected_at and from opened_at, and false tickets per 1000 machine-days.\n"
-      "Then the refunds of sales charged without water. Matching (simulator/scorer.h):\n"
-      "  - tickets from people (hotline, app, mini_program, property) are ignored;\n"
-      "  - a ticket matches a truth line of the same subject (the machine; the site for\n"
-      "    site_power_outage) and kind when its detected_at lies in [onset - slack,\n"
-      "    cleared + slack] (the period's end when not cleared); each line is matched at\n"
-      "    most once, the earliest onset first;\n"
-      "  - a ticket reopened or joined by a later signal (its machine evidence) may match\n"
-      "    one more line of its machine and kind per such sighting;\n"
-      "  - a ticket matching nothing is a duplicate when its detected_at lies in the window\n"
-      "    of a line another ticket matched, else false (so is any ticket of a kind the\n"
-      "    truth never put on that machine, e.g. filter_clogging);\n"
-      "  - cleaning_due tickets match the truth's skipped cleanings.\n"
-      "Refunds: the truly short sales are the txns of dispense_failure lines; precision =\n"
-      "refunds (not rejected) of truly short sales / refunds; recall = short sales refunded\n"
-      "exactly once / short sales; doubles are counted apart. Truth lines count when their\n"
-      "onset lies in [--from, --until), tickets when their detected_at does (default: the\n"
-      "span of the records). The gateway is read over plain HTTP (no TLS).");
-  score_cmd->add_option("--truth", score.truth_path, "Ground-truth file of `wm-sim run --truth`")
-      ->required();
-  score_cmd->add_option("--api", score.api_url, "The gateway's address, e.g. http://127.0.0.1:8080")
-      ->required();
-  score_cmd->add_option("--token", score.token, "Bearer token (admin or agent: the whole fleet)")
-      ->required();
-  score_cmd->add_option("--from", score.from, "Start of the scored period (RFC 3339)");
-  score_cmd->add_option("--until", score.until, "End of the scored period (RFC 3339), exclusive");
-  score_cmd->add_option("--machines", score.machines,
-                        "Machines in the fleet, for machine-days (default: the gateway's count)");
-  score_cmd
-      ->add_option("--slack", score.slack_minutes,
-                   "Event-time minutes a ticket may come before the onset or after the clearing")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 7.0 * 24 * 60));
-  score_cmd->add_flag("!--no-evidence", score.evidence,
-                      "Do not read each ticket's evidence (faster; reopened tickets then match "
-                      "one episode only)");
-  score_cmd->add_flag("--json", score.json, "Print JSON instead of the table");
+  CLI::App* score_cmd = wm::sim::add_score_subcommand(app, score);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -316,7 +302,13 @@ int main(int argc, char** argv) {
     live.hubs.batch_ms = hub_batch_s > 0 ? static_cast<std::int64_t>(hub_batch_s * 1000.0)
                                          : 2 * live.telemetry_interval_ms;
     if (live.client_id.empty()) live.client_id = default_client_id();
-    live.faults.routine_maintenance = live.faults.per_machine_day > 0;
+    if (sim_days > 0) {
+      live.until_ms = live.start_ms +
+                      static_cast<std::int64_t>(sim_days * static_cast<double>(wm::sim::kMsPerDay));
+    }
+    const bool injecting =
+        live.faults.per_machine_day > 0 || live.faults.degradation_per_machine_30d > 0;
+    live.faults.routine_maintenance = injecting;
     live.faults.hygiene_interval_ms =
         static_cast<std::int64_t>(hygiene_days * static_cast<double>(wm::sim::kMsPerDay));
     std::ofstream truth_file;
@@ -327,8 +319,11 @@ int main(int argc, char** argv) {
         spdlog::error("cannot write {}: check the directory exists and is writable", truth_path);
         return 1;
       }
-      if (live.faults.per_machine_day <= 0) {
-        spdlog::warn("--truth {} stays empty: no faults are injected without --faults", truth_path);
+      if (!injecting) {
+        spdlog::warn(
+            "--truth {} stays empty: no faults are injected without --faults or "
+            "--degradation",
+            truth_path);
       }
       live.truth = &truth.emplace(truth_file);
     }

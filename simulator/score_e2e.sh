@@ -7,9 +7,16 @@
 #
 #   simulator/score_e2e.sh                      # 200 machines, --faults 2, --speed 600, 180 s
 #   DEVICES=500 SECONDS_WALL=300 simulator/score_e2e.sh
+#   # slow faults only, 30 simulated days however long that takes, lines counted by failure:
+#   DEVICES=500 FAULTS=0 DEGRADATION=1 SIM_DAYS=30 SPEED=1000 SEED=4242 \
+#     RECHARGE_FEN=2000000 COUNT_BY=failure simulator/score_e2e.sh
 #
 # Environment: WM_BUILD_DIR (default build-score), WM_JOBS (2), DEVICES (200), FAULTS (2),
-# SPEED (600), SECONDS_WALL (180), SEED (7), MIX (json:60,hx:30,tb:10).
+# DEGRADATION (0: slow faults per machine per 30 simulated days), SPEED (600), SECONDS_WALL
+# (180), SIM_DAYS (0: when set, the run stops at that much event time instead of after
+# SECONDS_WALL), SEED (7), MIX (json:60,hx:30,tb:10), RECHARGE_FEN (100000 per card),
+# COUNT_BY (onset or failure: `wm-sim score --count-by`), DRAIN_SECONDS (120: how long the
+# gateway may take to catch up after the run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +28,11 @@ SPEED="${SPEED:-600}"
 SECONDS_WALL="${SECONDS_WALL:-180}"
 SEED="${SEED:-7}"
 MIX="${MIX:-json:60,hx:30,tb:10}"
+DEGRADATION="${DEGRADATION:-0}"
+SIM_DAYS="${SIM_DAYS:-0}"
+RECHARGE_FEN="${RECHARGE_FEN:-100000}"
+COUNT_BY="${COUNT_BY:-onset}"
+DRAIN_SECONDS="${DRAIN_SECONDS:-120}"
 
 log() { printf '[score-e2e] %s\n' "$*" >&2; }
 run() { log "\$ $*"; "$@"; }
@@ -78,14 +90,15 @@ token="$("$GATEWAY" token add --db "$DIR/gateway.db" --role admin --org op-1 | t
 # The simulator's customers tap cards c-000001 ... (wm-sim gives each site 40 cards per
 # machine, at least 40): recharge them all, or no sale is charged and nothing refunded.
 log "recharging the fleet's cards"
-python3 - "$http_port" "$token" "$DIR/inventory.json" <<'PY'
+python3 - "$http_port" "$token" "$DIR/inventory.json" "$RECHARGE_FEN" <<'PY'
 import http.client, json, sys
 port, token, inventory = int(sys.argv[1]), sys.argv[2], json.load(open(sys.argv[3]))
+amount = int(sys.argv[4])
 cards = 40 * (len(inventory["devices"]) + len(inventory["sites"]))
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 for n in range(1, cards + 1):
     card = "c-%06d" % n
-    body = json.dumps({"amount_fen": 100000, "ref": "e2e-" + card})
+    body = json.dumps({"amount_fen": amount, "ref": "e2e-" + card})
     conn.request("POST", "/api/v1/cards/%s/recharge" % card, body,
                  {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     answer = conn.getresponse()
@@ -95,14 +108,23 @@ for n in range(1, cards + 1):
 print("recharged %d cards" % cards, file=sys.stderr)
 PY
 
-# Event time starts now and runs SPEED times faster. The scored period ends 10 minutes
-# of event time before the run does: at a clean shutdown the machines go offline, which
-# the gateway rightly takes for outages that are not faults of the run.
+# Event time starts now and runs SPEED times faster (or slower, when the simulator cannot
+# keep up: it logs how far behind it is). The scored period ends 10 minutes of event time
+# before the run stopped: at a clean shutdown the machines go offline, which the gateway
+# rightly takes for outages that are not faults of the run.
 start="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-end="$(date -u -d "@$(($(date -u -d "$start" +%s) + SECONDS_WALL * SPEED - 600))" +%Y-%m-%dT%H:%M:%SZ)"
+if [[ "$SIM_DAYS" != "0" ]]; then
+  length=(--sim-days "$SIM_DAYS" --duration 0)
+else
+  length=(--duration "$SECONDS_WALL")
+fi
 run "$SIM" run --mqtt "tcp://127.0.0.1:$mqtt_port" --inventory "$DIR/inventory.json" \
-  --speed "$SPEED" --faults "$FAULTS" --seed "$SEED" --start "$start" \
-  --duration "$SECONDS_WALL" --truth "$DIR/truth.jsonl" 2>>"$DIR/sim.log"
+  --speed "$SPEED" --faults "$FAULTS" --degradation "$DEGRADATION" --seed "$SEED" \
+  --start "$start" "${length[@]}" --truth "$DIR/truth.jsonl" 2>>"$DIR/sim.log"
+stopped="$(sed -n 's/.*stopped at event time \([^ ]*Z\):.*/\1/p' "$DIR/sim.log" | tail -n 1)"
+[[ -n "$stopped" ]] || { log "no stop time in $DIR/sim.log"; exit 1; }
+end="$(date -u -d "@$(($(date -u -d "$stopped" +%s) - 600))" +%Y-%m-%dT%H:%M:%SZ)"
+log "event time played: $start .. $stopped"
 
 # Let the gateway take what is still queued: its counters stand still and its store
 # queue is empty.
@@ -110,7 +132,7 @@ metrics() {
   curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^wm_(messages_decoded_total|store_queue_depth)'
 }
 previous=""
-for _ in $(seq 1 120); do
+for _ in $(seq 1 "$DRAIN_SECONDS"); do
   now="$(metrics)"
   [[ "$now" == "$previous" && "$now" == *"wm_store_queue_depth 0"* ]] && break
   previous="$now"
@@ -119,6 +141,7 @@ done
 
 # Score what the gateway made of the run's event time [start, end).
 run "$SIM" score --truth "$DIR/truth.jsonl" --api "http://127.0.0.1:$http_port" \
-  --token "$token" --from "$start" --until "$end" | tee "$DIR/score.txt"
+  --token "$token" --from "$start" --until "$end" --count-by "$COUNT_BY" | tee "$DIR/score.txt"
 "$SIM" score --truth "$DIR/truth.jsonl" --api "http://127.0.0.1:$http_port" \
-  --token "$token" --from "$start" --until "$end" --json >"$DIR/score.json" 2>/dev/null
+  --token "$token" --from "$start" --until "$end" --count-by "$COUNT_BY" --json \
+  >"$DIR/score.json" 2>/dev/null

@@ -66,7 +66,8 @@ std::string scorecard_table(const Scorecard& card) {
                     format_iso8601_ms(card.until_ms) + " (" + fixed("%.2f", days_of(card)) +
                     " days), " + std::to_string(card.machines) +
                     " machines = " + fixed("%.1f", card.machine_days) + " machine-days, slack " +
-                    std::to_string(card.slack_ms / kMsPerMinute) + " min\n\n";
+                    std::to_string(card.slack_ms / kMsPerMinute) + " min" +
+                    (card.counted_by_failure ? ", truth lines counted by failure" : "") + "\n\n";
   char head[256];
   std::snprintf(head, sizeof head, "%-22s %6s %7s %6s %5s %6s %9s %7s %9s %9s %10s\n", "kind",
                 "truth", "tickets", "TP", "dup", "false", "precision", "recall", "lead_h",
@@ -103,6 +104,7 @@ ordered_json scorecard_json(const Scorecard& card) {
   j["machines"] = card.machines;
   j["machine_days"] = card.machine_days;
   j["slack_minutes"] = card.slack_ms / kMsPerMinute;
+  j["counted_by"] = card.counted_by_failure ? "failure" : "onset";
   j["people_tickets"] = card.people_tickets;
   j["kinds"] = ordered_json::array();
   for (const KindScore& s : card.kinds) j["kinds"].push_back(row_json(s));

@@ -144,6 +144,7 @@ Scorecard score(const std::vector<FaultTruth>& truths, const std::vector<TicketR
   card.until_ms = options.until_ms;
   card.machines = options.machines;
   card.slack_ms = options.slack_ms;
+  card.counted_by_failure = options.count_by_failure;
   card.machine_days =
       static_cast<double>(options.machines) *
       static_cast<double>(std::max<std::int64_t>(0, options.until_ms - options.from_ms)) /
@@ -155,8 +156,9 @@ Scorecard score(const std::vector<FaultTruth>& truths, const std::vector<TicketR
   for (const FaultTruth& t : truths) {
     const std::int64_t end =
         t.cleared_ms ? *t.cleared_ms : std::max(options.until_ms, t.failure_ms);
+    const std::int64_t counted_at = options.count_by_failure ? t.failure_ms : t.onset_ms;
     lines.push_back(Line{&t, t.onset_ms - options.slack_ms, end + options.slack_ms,
-                         in_period(t.onset_ms, options)});
+                         in_period(counted_at, options)});
     groups[Key{subject_of(t), std::string(to_string(t.kind))}].push_back(lines.size() - 1);
   }
   for (auto& [key, group] : groups) {

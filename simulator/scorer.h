@@ -20,9 +20,10 @@
 // Each truth line is matched at most once. A ticket that matched a line is a true
 // ticket; one that did not, but whose detected_at lies in the window of a line of its
 // subject and kind that another ticket matched, is a duplicate; any other is false — in
-// particular every ticket of a kind the truth never injected on that subject (e.g.
-// filter_clogging, which the simulator does not inject). A cleaning_due ticket matches
-// the truth's cleaning_due line (a skipped cleaning) like any other kind.
+// particular every ticket of a kind the truth never injected on that subject. A
+// cleaning_due ticket matches the truth's cleaning_due line (a skipped cleaning) like any
+// other kind. A slow fault's predicted ticket matches from its onset, so its lead can be
+// days; its fix always comes after its failure (degradation_episode.h).
 //
 // Per kind: precision = true tickets / tickets (duplicates and false ones count against
 // it); recall = matched truth lines / truth lines; lead = failure - the matching
@@ -30,9 +31,10 @@
 // ticket came after the failure; the median over the matched lines. False tickets are
 // also given per 1000 machine-days (machines x days of the scored period).
 //
-// Period. Truth lines count when their onset lies in [from, until), tickets when their
-// detected_at does; matching looks across the whole run, so a fault near an edge still
-// finds its ticket.
+// Period. Truth lines count when their onset lies in [from, until) (or their failure,
+// with count_by_failure: slow faults that began late in a run fail after it, and nothing
+// could have been seen of most of them), tickets when their detected_at does; matching
+// looks across the whole run, so a fault near an edge still finds its ticket.
 //
 // Refunds. The truly short sales are the txns of the dispense_failure lines (whose onset
 // lies in the period), keyed by (machine, txn). A refund counts unless it was rejected
@@ -80,6 +82,7 @@ struct ScoreOptions {
   std::int64_t until_ms = 0;
   std::uint64_t machines = 0;  // in the fleet, for false tickets per 1000 machine-days
   std::int64_t slack_ms = 30 * kMsPerMinute;
+  bool count_by_failure = false;  // truth lines count by failure time instead of onset
 };
 
 // The period the records span when none is given: from the earliest onset or
@@ -125,6 +128,7 @@ struct Scorecard {
   std::uint64_t machines = 0;
   double machine_days = 0;
   std::int64_t slack_ms = 0;
+  bool counted_by_failure = false;
   std::uint64_t people_tickets = 0;  // ignored
   std::vector<KindScore> kinds;      // every kind in the truth or the tickets, by name
   KindScore total;

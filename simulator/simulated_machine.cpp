@@ -41,7 +41,8 @@ SimulatedMachine::SimulatedMachine(const FleetMachine& machine, const FleetSite&
       random_(SeededRandom::for_stream(seed, "run:" + machine.id)),
       filter_ml_(profile.initial_filter_l * 1000.0),
       tank_l_(profile.tank_l * profile.initial_tank_pct / 100.0),
-      tank_settled_ms_(start_ms) {}
+      tank_settled_ms_(start_ms),
+      start_ms_(start_ms) {}
 
 bool SimulatedMachine::dispensing(std::int64_t ts_ms) const {
   return dispense_ && ts_ms >= dispense_->start_ms && ts_ms < dispense_->end_ms;
@@ -72,7 +73,10 @@ protocols::Telemetry SimulatedMachine::read_telemetry(std::int64_t ts_ms) {
   t.seq = take_seq();
   const double tds_in = profile_.tds_in_ppm * random_.normal(1.0, 0.01);
   t.tds_in = round_to(std::clamp(tds_in, 0.0, 5000.0), 1);
-  double tds_out = tds_in * (1.0 - profile_.salt_rejection) * random_.normal(1.0, 0.03);
+  const double passage = degradation_
+                             ? degradation_->salt_passage(1.0 - profile_.salt_rejection, ts_ms)
+                             : 1.0 - profile_.salt_rejection;
+  double tds_out = tds_in * passage * random_.normal(1.0, 0.03);
   if (c.tds_out_ppm) {
     // A spent membrane or a failed seal: salt gets through, a little more every minute.
     tds_out = std::max(tds_out, *c.tds_out_ppm * c.ramp(ts_ms) * random_.normal(1.0, 0.03));
@@ -96,11 +100,16 @@ protocols::Telemetry SimulatedMachine::read_telemetry(std::int64_t ts_ms) {
                           1.5 * std::sin(2 * std::numbers::pi * (local.hour - 9) / 24) +
                           random_.normal(0, 0.2);
   if (c.temp_c) temp += (*c.temp_c - profile_.water_temp_c) * c.ramp(ts_ms);
+  if (degradation_) temp += degradation_->temp_offset_c(ts_ms);
   t.temp_c = round_to(std::clamp(temp, -10.0, 110.0), 1);
   t.tank_pct = round_to(std::clamp(tank_pct(ts_ms), 0.0, 100.0), 1);
   t.uv_ok = !c.uv_failed;
   t.filter_l = filter_litres();
-  double pump = running ? profile_.pump_a * random_.normal(1.0, 0.03) : 0.0;
+  const double worn = degradation_ ? degradation_->pump_share(ts_ms) : 1.0;
+  double pump = running ? profile_.pump_a * worn * random_.normal(1.0, 0.03) : 0.0;
+  if (degradation_ && degradation_->pump_seized(ts_ms)) {
+    pump = profile_.pump_a * degradation_->pump_stall * random_.normal(1.0, 0.05);
+  }
   // A seized pump draws a stall current whenever the controller tries to run it.
   if (c.pump_factor != 1.0) pump = profile_.pump_a * c.pump_factor * random_.normal(1.0, 0.05);
   t.pump_a = round_to(std::clamp(pump, 0.0, 20.0), 2);
@@ -145,6 +154,8 @@ std::int64_t SimulatedMachine::start_dispense(std::int64_t ts_ms) {
   d.start_ms = ts_ms;
   d.requested_ml = draw_volume_ml();
   d.flow_lpm = profile_.flow_lpm * random_.normal(1.0, 0.02);
+  // A fouled filter passes less at the same inlet pressure.
+  if (degradation_) d.flow_lpm *= degradation_->flow_share(fouled_ml_ / 1000.0);
   d.card = draw_card();
   d.delivered_share = std::clamp(condition_.delivered_share, 0.0, 1.0);
   const auto duration_ms =
@@ -171,6 +182,14 @@ std::pair<SimulatedMachine::DispenseUnderWay, std::int64_t> SimulatedMachine::se
   tank_l_ = std::max(0.0, refilled - static_cast<double>(delivered) / 1000.0);
   tank_settled_ms_ = end_ms;
   filter_ml_ += static_cast<double>(delivered);
+  sold_ml_ += static_cast<double>(delivered);
+  if (degradation_ && degradation_->kind == FaultKind::kFilterClogging) {
+    fouled_ml_ += static_cast<double>(delivered);
+    if (!clogged_ && fouled_ml_ / 1000.0 >= degradation_->clogging_litres()) {
+      clogged_ = true;
+      clogged_at_ms_ = end_ms;
+    }
+  }
   return {std::move(d), delivered};
 }
 
@@ -196,6 +215,30 @@ protocols::Event SimulatedMachine::finish_dispense() {
 }
 
 void SimulatedMachine::abandon_dispense(std::int64_t ts_ms) { (void)settle_dispense(ts_ms); }
+
+void SimulatedMachine::change_degradation(const DegradationChange& change) {
+  degradation_ = change.started;
+  fouled_ml_ = 0;
+  clogged_ = false;
+  clogged_at_ms_.reset();
+  if (change.filter_renewed) change_filter();
+}
+
+std::optional<std::int64_t> SimulatedMachine::take_clogging() {
+  const auto at = clogged_at_ms_;
+  clogged_at_ms_.reset();
+  return at;
+}
+
+std::optional<std::int64_t> SimulatedMachine::projected_clogging_ms(std::int64_t now_ms) const {
+  if (!degradation_ || degradation_->kind != FaultKind::kFilterClogging || clogged_) {
+    return std::nullopt;
+  }
+  if (sold_ml_ <= 0 || now_ms <= start_ms_) return std::nullopt;
+  const double ml_per_ms = sold_ml_ / static_cast<double>(now_ms - start_ms_);
+  const double left_ml = std::max(0.0, degradation_->clogging_litres() * 1000.0 - fouled_ml_);
+  return now_ms + static_cast<std::int64_t>(left_ml / ml_per_ms);
+}
 
 protocols::Event SimulatedMachine::fault_event(std::int64_t ts_ms, protocols::Fault fault) {
   return protocols::Event{ts_ms, take_seq(), fault};

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "protocols/messages.h"
+#include "simulator/degradation.h"
 #include "simulator/fleet.h"
 #include "simulator/machine_condition.h"
 #include "simulator/machine_profile.h"
@@ -65,8 +66,22 @@ class SimulatedMachine {
   // takes a seq. Which protocol can carry them is the caller's business (fault_kind.h).
   protocols::Event fault_event(std::int64_t ts_ms, protocols::Fault fault);
   protocols::Event maintenance_event(std::int64_t ts_ms, protocols::Maintenance maintenance);
-  // A new filter set: the litres count starts again from 0.
-  void change_filter() { filter_ml_ = 0; }
+  // A new filter set: the litres count starts again from 0 (and a clean filter is not
+  // fouled).
+  void change_filter() {
+    filter_ml_ = 0;
+    fouled_ml_ = 0;
+  }
+
+  // Slow wear (degradation.h) beside the condition: started, or repaired.
+  void change_degradation(const DegradationChange& change);
+  const std::optional<Degradation>& degradation() const { return degradation_; }
+  // A fouling filter crossed its clogging litres at the end of a sale: that sale's end
+  // time, once (nullopt afterwards and before).
+  std::optional<std::int64_t> take_clogging();
+  // When a fouling filter that has not clogged yet would, at the machine's mean sales
+  // since the run began; nullopt without a fouling filter or without sales.
+  std::optional<std::int64_t> projected_clogging_ms(std::int64_t now_ms) const;
 
   bool dispensing(std::int64_t ts_ms) const;
   bool dispense_under_way() const { return dispense_.has_value(); }
@@ -108,6 +123,13 @@ class SimulatedMachine {
   std::int64_t tank_settled_ms_;
   std::optional<DispenseUnderWay> dispense_;
   std::uint64_t dispense_count_ = 0;
+
+  std::int64_t start_ms_;
+  double sold_ml_ = 0;  // delivered since the run began
+  std::optional<Degradation> degradation_;
+  double fouled_ml_ = 0;                       // through the filter since a fouling began
+  bool clogged_ = false;                       // the fouling filter crossed its clogging litres
+  std::optional<std::int64_t> clogged_at_ms_;  // not yet taken
 };
 
 }  // namespace wm::sim
