@@ -32,6 +32,8 @@ FleetDetector::FleetDetector(DetectorConfig config)
       sensor,
       sensor,
       sensor,
+      sensor,
+      sensor,
   };
 }
 
@@ -158,6 +160,7 @@ void FleetDetector::on_telemetry(MachineIndex machine, const protocols::Telemetr
   } else {
     unreported(machine, *m, Signal::kDoor, ts, out);
   }
+  observe_own_normal(machine, *m, t, out);
   settle_restored(machine, *m, ts, out);
   note_due(*m);
 }

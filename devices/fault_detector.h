@@ -41,6 +41,7 @@
 #include "devices/fault_kind.h"
 #include "devices/fault_reason.h"
 #include "devices/outage_correlator.h"
+#include "devices/own_baseline.h"
 #include "protocols/messages.h"
 
 namespace wm::devices {
@@ -64,6 +65,14 @@ struct DetectorConfig {
   double dispense_failure_ratio = 0.5;
   double dispense_ok_ratio = 0.9;  // a later dispense at or above this share clears it
   std::int64_t service_visit_max_ms = 4 * 3600'000;  // a service_start without service_end ends
+  // Against the machine's own normal (OwnBaseline), for machines that send no fault codes:
+  // pump current at or above this many times its own running current -> pump_fault (a
+  // seized or shorted pump), cleared below pump_normal_ratio; the product water this many
+  // degrees from its own temperature -> heater_fault, cleared within temp_normal_c.
+  double pump_overload_ratio = 1.5;
+  double pump_normal_ratio = 1.3;
+  double temp_off_c = 5;
+  double temp_normal_c = 3;
 };
 
 // What a detector concluded about one machine (or one site, for site_power_outage).
@@ -174,6 +183,8 @@ class FleetDetector {
     std::array<std::int64_t, 8> code_changed_ms{};  // per fault code: newest raise or clear
     // Indexed by SensorSignal.
     std::array<DebouncedSignal, kSignalCount> signals{};
+    OwnBaseline pump_running;  // pump current while the pump runs
+    OwnBaseline water_temp;
   };
 
   Machine* find(MachineIndex machine);
@@ -190,6 +201,8 @@ class FleetDetector {
              std::vector<Finding>& out);
   void observe(MachineIndex machine, Machine& m, SensorSignal signal, bool bad, double value,
                std::int64_t ts_ms, std::vector<Finding>& out);
+  void observe_own_normal(MachineIndex machine, Machine& m, const protocols::Telemetry& t,
+                          std::vector<Finding>& out);
   void hear(MachineIndex machine, Machine& m, std::int64_t ts_ms, std::vector<Finding>& out);
   void seed(Machine& m, SensorSignal signal);
   void unreported(MachineIndex machine, Machine& m, SensorSignal signal, std::int64_t ts_ms,

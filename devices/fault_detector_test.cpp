@@ -167,6 +167,7 @@ TEST(FaultDetectorTest, AbsentOptionalSensorsAreNotJudged) {
   const MachineIndex m = fleet.add();
   Telemetry bare;  // leak, uv_ok and door absent
   bare.pressure_kpa = 300;
+  bare.temp_c = healthy(kT0).temp_c;  // the one reading every protocol carries
   std::vector<Finding> found;
   for (std::int64_t ts = kT0; ts < kT0 + kHour; ts += 30 * kSecond) {
     bare.ts_ms = ts;

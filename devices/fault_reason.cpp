@@ -14,6 +14,12 @@ std::string number(double value) {
   return text;
 }
 
+std::string ratio(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
+}
+
 }  // namespace
 
 FaultReason reason_of(protocols::FaultCode code) {
@@ -48,6 +54,10 @@ FaultKind kind_of(FaultReason reason) {
       return FaultKind::kCleaningDue;
     case FaultReason::kOffline:
       return FaultKind::kDeviceOffline;
+    case FaultReason::kPumpOverload:
+      return FaultKind::kPumpFault;
+    case FaultReason::kTemperatureOff:
+      return FaultKind::kHeaterFault;
   }
   std::abort();  // unreachable for a valid FaultReason
 }
@@ -66,6 +76,10 @@ FaultReason reason_of(SensorSignal signal) {
       return FaultReason::kLowPressure;
     case SensorSignal::kDoor:
       return FaultReason::kDoorOpen;
+    case SensorSignal::kPumpCurrent:
+      return FaultReason::kPumpOverload;
+    case SensorSignal::kWaterTemperature:
+      return FaultReason::kTemperatureOff;
   }
   std::abort();  // unreachable for a valid SensorSignal
 }
@@ -103,6 +117,21 @@ std::string describe(SensorSignal signal, bool raised, std::optional<double> val
     case SensorSignal::kDoor:
       if (raised) return "door open outside a service visit" + held;
       return (value && *value > 0 ? "door open during a service visit" : "door closed") + held;
+    case SensorSignal::kPumpCurrent:
+      if (raised) {
+        return "pump current" + (value ? " " + ratio(*value) + " times" : std::string(" above")) +
+               " the machine's own running current (limit " + ratio(config.pump_overload_ratio) +
+               ")" + held;
+      }
+      return "pump current back under " + ratio(config.pump_normal_ratio) +
+             " times its own running current" + held;
+    case SensorSignal::kWaterTemperature:
+      if (raised) {
+        return "water temperature" + (value ? " " + ratio(*value) + " C" : std::string("")) +
+               " away from the machine's own (limit " + number(config.temp_off_c) + " C)" + held;
+      }
+      return "water temperature back within " + number(config.temp_normal_c) +
+             " C of the machine's own" + held;
   }
   std::abort();  // unreachable for a valid SensorSignal
 }

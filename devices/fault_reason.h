@@ -35,8 +35,10 @@ enum class FaultReason : std::uint8_t {
   kShortDispense,     // charged, little or no water
   kCleaningInterval,  // hygiene interval passed
   kOffline,           // silent or its will fired
+  kPumpOverload,      // pump current far above the machine's own running current
+  kTemperatureOff,    // product water far from the machine's own temperature
 };
-inline constexpr std::size_t kFaultReasonCount = 17;
+inline constexpr std::size_t kFaultReasonCount = 19;
 
 FaultReason reason_of(protocols::FaultCode code);
 FaultKind kind_of(FaultReason reason);
@@ -49,13 +51,16 @@ enum class SensorSignal : std::uint8_t {
   kUvOk,
   kInletPressure,
   kDoor,
+  kPumpCurrent,
+  kWaterTemperature,
 };
-inline constexpr std::size_t kSensorSignalCount = 6;
+inline constexpr std::size_t kSensorSignalCount = 8;
 
 FaultReason reason_of(SensorSignal signal);
 
 // For people: what a signal showed when it was raised or cleared. `value` is the reading
-// that completed the change (absent when a timer completed it; for booleans 1 or 0);
+// that completed the change (absent when a timer completed it; for booleans 1 or 0; pump
+// current: times the machine's own; water temperature: degrees off its own);
 // `held_ms` is how long the readings had said so.
 std::string describe(SensorSignal signal, bool raised, std::optional<double> value,
                      std::int64_t held_ms, const DetectorConfig& config);

@@ -34,13 +34,11 @@ std::string describe(FaultKind kind, const Judgement& j) {
   const double v = j.value, b = j.baseline, l = j.limit, z = j.trend_z;
   switch (kind) {
     case FaultKind::kFilterClogging:
-      if (j.path == 1) {
-        return format("%.0f of %.0f rated litres through the filter, about %.0f L a day", v, l, b);
-      }
       return format(
-          "flow per inlet pressure %.2f%% of the clean filter's and falling as litres pass "
-          "(trend z %.1f); failure at %.0f%%",
-          b > 0 ? 100 * v / b : 0.0, z, b > 0 ? 100 * l / b : 0.0);
+          "flow per inlet pressure %.0f%% of the clean filter's and falling as litres pass "
+          "(trend z %.1f); failure at %.0f%%, %lld L left",
+          b > 0 ? 100 * v / b : 0.0, z, b > 0 ? 100 * l / b : 0.0,
+          static_cast<long long>(j.litres_left.value_or(0)));
     case FaultKind::kMembraneDegradation:
       return format(
           "salt rejection %.1f%% (own baseline %.1f%%), falling (trend z %.1f) toward "
@@ -125,14 +123,11 @@ void FleetPredictor::on_event(MachineIndex machine, const protocols::Event& even
       m.tds.reset();
       break;
     case protocols::MaintenanceAction::kServiceEnd:
-      if (m.kinds[kPump].latch.active()) {
-        clear(m, kPump, event.ts_ms, why, out);
-        m.pump.forget_evidence();
-      }
-      if (m.kinds[kHeater].latch.active()) {
-        clear(m, kHeater, event.ts_ms, why, out);
-        m.heater.forget_evidence();
-      }
+      // A visit may have fixed the pump or the heater, or not (most visits are for
+      // something else): an open prediction clears when the readings say so. Evidence
+      // gathered before the visit is not compared with readings after it.
+      if (!m.kinds[kPump].latch.active()) m.pump.forget_evidence();
+      if (!m.kinds[kHeater].latch.active()) m.heater.forget_evidence();
       break;
     default:
       break;
@@ -143,9 +138,13 @@ void FleetPredictor::judge(Machine& m, Slot slot, const std::optional<Judgement>
                            std::int64_t at_ms, std::vector<PredictionChange>& out) {
   if (!j) return;
   KindState& k = m.kinds[slot];
-  const bool due = j->eta_ms && *j->eta_ms - at_ms <= config_.horizon_ms;
+  const std::int64_t horizon_ms = slot == kTds ? config_.tds_horizon_ms : config_.horizon_ms;
+  const bool due = j->eta_ms && *j->eta_ms - at_ms <= horizon_ms;
   const ConfidenceLatch::Step step = k.latch.judge(j->confidence, due, config_);
   if (step == ConfidenceLatch::Step::kClose) {
+    // Recovered (a repair the wire did not report): the trend that led here says nothing
+    // about the part now in place.
+    forget_trend(m, slot);
     out.push_back({m.device_id, m.site_id, PredictionChange::Change::kCleared,
                    Prediction{kind_of(slot), at_ms, at_ms, std::nullopt, j->confidence,
                               "recovered: " + describe(kind_of(slot), *j)}});
@@ -170,6 +169,28 @@ void FleetPredictor::judge(Machine& m, Slot slot, const std::optional<Judgement>
     k.reported_eta_ms = *k.last.eta_ms;
     out.push_back(
         {m.device_id, m.site_id, PredictionChange::Change::kRevised, prediction_of(slot, k)});
+  }
+}
+
+void FleetPredictor::forget_trend(Machine& m, Slot slot) {
+  switch (slot) {
+    case kFilter:
+      m.filter.forget_trend();
+      break;
+    case kMembrane:
+      m.membrane.forget_trend();
+      break;
+    case kTds:
+      m.tds.forget_trend();
+      break;
+    case kPump:
+      m.pump.forget_evidence();
+      break;
+    case kHeater:
+      m.heater.forget_evidence();
+      break;
+    case kSlotCount:
+      break;
   }
 }
 

@@ -86,6 +86,7 @@ class FleetPredictor {
 
   void judge(Machine& m, Slot slot, const std::optional<Judgement>& j, std::int64_t at_ms,
              std::vector<PredictionChange>& out);
+  void forget_trend(Machine& m, Slot slot);
   void clear(Machine& m, Slot slot, std::int64_t at_ms, std::string why,
              std::vector<PredictionChange>& out);
   Prediction prediction_of(Slot slot, const KindState& k) const;

@@ -68,6 +68,9 @@ struct PredictorConfig {
   double min_tds_in_ppm = 20;  // below this the ratio is noise
   // water_quality early warning: tds_out trend toward the desk's hard limit.
   double tds_out_limit_ppm = 50;
+  // ... raised only this close to the limit: further out the membrane's own prediction
+  // speaks for the same cause, and a water-quality ticket is one to act on at once.
+  std::int64_t tds_horizon_ms = 3LL * 86'400'000;
   std::int64_t tds_bucket_ms = 3'600'000;
 
   // Bands (pump current, product water temperature): half-width is the largest of

@@ -66,6 +66,7 @@ class LimitTrend {
   std::optional<Verdict> add(double x, double y, Limit limit, const PredictorConfig& config,
                              std::span<float> scratch);
   void reset();
+  void forget_trend() { window_.clear(); }  // the points so far; the baseline stays
   bool has_baseline(int needed) const { return baseline_points_ >= needed; }
   double baseline() const { return baseline_; }
 

@@ -74,27 +74,16 @@ std::optional<Judgement> FilterLifePredictor::on_telemetry(const protocols::Tele
       flow->eta_ms = eta_for(left);
     }
   }
-  std::optional<Judgement> rated;
-  if (rated_l > 0) {
-    rated.emplace();
-    const double used = static_cast<double>(t.filter_l) / rated_l;
-    const double left = rated_l - static_cast<double>(t.filter_l);
-    rated->path = 1;
-    rated->confidence = std::min(1.0, 0.5 + 0.5 * used);
-    rated->litres_left = static_cast<std::int64_t>(std::llround(std::max(0.0, left)));
-    rated->eta_ms = eta_for(left);
-    rated->value = static_cast<float>(t.filter_l);
-    rated->limit = static_cast<float>(rated_l);
-    rated->baseline = static_cast<float>(per_day);
+  // The rated life alone opens nothing: a filter past its rating that still passes its
+  // flow is not failing (and many are changed by the calendar anyway). It dates the
+  // failure while the flow trend is significant but cannot say when yet.
+  if (!flow) return std::nullopt;
+  if (!flow->eta_ms && rated_l > 0 && flow->confidence > 0) {
+    const double left = std::max(0.0, rated_l - static_cast<double>(t.filter_l));
+    flow->litres_left = static_cast<std::int64_t>(std::llround(left));
+    flow->eta_ms = eta_for(left);
   }
-  if (!flow) return rated;
-  if (!rated) return flow;
-  // The more urgent of two confident paths; otherwise the more confident one.
-  const bool flow_sure = flow->confidence >= config.open_confidence && flow->eta_ms;
-  const bool rated_sure = rated->confidence >= config.open_confidence && rated->eta_ms;
-  if (flow_sure && rated_sure) return *flow->eta_ms <= *rated->eta_ms ? flow : rated;
-  if (flow_sure != rated_sure) return flow_sure ? flow : rated;
-  return flow->confidence >= rated->confidence ? flow : rated;
+  return flow;
 }
 
 // --- membrane_degradation and water_quality ----------------------------------------------
@@ -191,6 +180,13 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
   const auto point =
       bucket_.add(ts_ms, config.band_bucket_ms, hours_since(first_ms_, ts_ms), position, 1);
   if (!point) return std::nullopt;
+  // Back home in one step while the trend had carried the level far from it: a repair
+  // (the wire need not say so). The drift before it says nothing about the part now in
+  // place, and a line through the drift and the step would point the other way.
+  if (trend_.size() >= config.min_trend_points && std::abs(point->y) < 0.25) {
+    const double fitted = trend_.fit(scratch).at(point->x);
+    if (std::abs(fitted) >= 0.5 && std::abs(point->y - fitted) >= 0.5) trend_.clear();
+  }
   trend_.add(point->x, std::clamp(point->y, -3.0, 3.0));
 
   Judgement j;
@@ -210,7 +206,9 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
     j.trend_z = static_cast<float>(fit.mk_z * side);
     const double significance =
         std::clamp((fit.mk_z * side - 1.64) / (config.trend_z_full - 1.64), 0.0, 1.0);
-    const double progress = std::clamp(std::abs(fit.at(fit.x_last)) / 0.5, 0.0, 1.0);
+    // How far the level has come: the fitted line and the newest readings must agree.
+    const double come = std::min(std::abs(fit.at(fit.x_last)), side * static_cast<double>(recent_));
+    const double progress = std::clamp(come / 0.5, 0.0, 1.0);
     j.confidence = std::max(j.confidence, std::min(significance, progress));
     if (significance > 0 && fit.slope * side > 0) {
       if (const auto x = fit.x_at(side)) j.eta_ms = std::max(ts_ms, at_hours(first_ms_, *x));

@@ -28,6 +28,7 @@ class FilterLifePredictor {
   std::optional<Judgement> on_telemetry(const protocols::Telemetry& t, double rated_l,
                                         const PredictorConfig& config, std::span<float> scratch);
   void reset() { *this = FilterLifePredictor{}; }  // a new filter
+  void forget_trend() { trend_.forget_trend(); }      // keeps the clean filter's flow
   double litres_per_day() const;
 
  private:
@@ -54,6 +55,7 @@ class TimeTrendPredictor {
   std::optional<Judgement> on_telemetry(const protocols::Telemetry& t,
                                         const PredictorConfig& config, std::span<float> scratch);
   void reset() { *this = TimeTrendPredictor{signal_}; }
+  void forget_trend() { trend_.forget_trend(); }  // keeps the baseline
 
  private:
   Signal signal_;

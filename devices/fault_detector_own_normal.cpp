@@ -1,0 +1,46 @@
+// FleetDetector's rules against a machine's own normal (DetectorConfig: pump_overload_ratio,
+// temp_off_c): a pump drawing far more than it does when it runs well, and product water
+// far from the temperature the machine keeps. They matter most for machines that send no
+// fault codes (tb-gateway hubs), where the readings are all there is; a machine that also
+// sends E04 / E06 gets one ticket either way (the kind's reasons share it).
+#include <cmath>
+
+#include "devices/fault_detector.h"
+
+namespace wm::devices {
+
+void FleetDetector::observe_own_normal(MachineIndex machine, Machine& m,
+                                       const protocols::Telemetry& t, std::vector<Finding>& out) {
+  constexpr auto kPump = static_cast<std::size_t>(SensorSignal::kPumpCurrent);
+  constexpr auto kTemp = static_cast<std::size_t>(SensorSignal::kWaterTemperature);
+
+  // Pump: any reading counts against the running current (a seized pump draws even while
+  // idle); only readings of a running pump (well above nothing) teach it.
+  if (t.pump_a) {
+    const double amps = *t.pump_a;
+    OwnBaseline& own = m.pump_running;
+    const bool raised = m.signals[kPump].raised();
+    if (own.ready() && own.mean() > 0) {
+      const double times = amps / static_cast<double>(own.mean());
+      const bool bad = times >= (raised ? config_.pump_normal_ratio : config_.pump_overload_ratio);
+      observe(machine, m, SensorSignal::kPumpCurrent, bad, times, t.ts_ms, out);
+      const bool running = times > 0.3;
+      if (!m.signals[kPump].raised() && running && std::abs(times - 1) < 0.25) own.learn(amps);
+    } else if (amps > 0.1 && (own.mean() == 0 || amps < 2 * static_cast<double>(own.mean()))) {
+      own.learn(amps);
+    }
+  }
+
+  OwnBaseline& own = m.water_temp;
+  if (!own.ready()) {
+    own.learn(t.temp_c);
+    return;
+  }
+  const double off = std::abs(t.temp_c - static_cast<double>(own.mean()));
+  const bool raised = m.signals[kTemp].raised();
+  const bool bad = raised ? off > config_.temp_normal_c : off >= config_.temp_off_c;
+  observe(machine, m, SensorSignal::kWaterTemperature, bad, off, t.ts_ms, out);
+  if (!m.signals[kTemp].raised() && off < config_.temp_normal_c) own.learn(t.temp_c);
+}
+
+}  // namespace wm::devices
