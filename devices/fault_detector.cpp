@@ -127,6 +127,7 @@ void FleetDetector::on_telemetry(MachineIndex machine, const protocols::Telemetr
     return;
   }
   m->newest_telemetry_ms = ts;
+  learn_cadence(*m, ts);
 
   // Hysteresis: once raised, only a reading below the clear level counts as healthy.
   const bool tds_bad = m->signals[slot(Signal::kTdsOut)].raised()
@@ -292,6 +293,7 @@ void FleetDetector::on_heartbeat(MachineIndex machine, std::int64_t ts_ms,
   Machine* m = find(machine);
   if (m == nullptr) return;
   hear(machine, *m, ts_ms, out);
+  learn_cadence(*m, ts_ms);
   settle_restored(machine, *m, ts_ms, out);
   note_due(*m);
 }
@@ -368,7 +370,7 @@ void FleetDetector::apply(const std::vector<OutageCorrelator::Decision>& decisio
       if (!m.offline || !start_reason(m, Reason::kOffline)) continue;
       emit(d.machine, FaultKind::kDeviceOffline, true, m.offline_at_ms,
            m.offline_by_will ? "will: offline"
-                             : "no message for " + seconds_text(config_.heartbeat_timeout_ms),
+                             : "no message for " + seconds_text(timeout_of(m)),
            out);
       continue;
     }
@@ -404,8 +406,8 @@ void FleetDetector::scan(std::int64_t now_ms, std::vector<Finding>& out) {
     // Offline as of its last message + the timeout, even when the restart's grace made
     // the judgement later: the window and the site correlation use when it went dark.
     const std::optional<std::int64_t> silent = silent_since(m);
-    if (!m.offline && silent && local_now - *silent >= config_.heartbeat_timeout_ms) {
-      go_offline(i, m, *m.last_seen_ms + config_.heartbeat_timeout_ms, false, out);
+    if (!m.offline && silent && local_now - *silent >= timeout_of(m)) {
+      go_offline(i, m, *m.last_seen_ms + timeout_of(m), false, out);
     }
     for (std::size_t s = 0; s < kSignalCount; ++s) {
       DebouncedSignal& signal = m.signals[s];
@@ -435,7 +437,7 @@ std::int64_t FleetDetector::next_due(const Machine& m) const {
   std::int64_t due = kNever;
   const auto consider = [&](std::int64_t local_ms) { due = std::min(due, local_ms + m.skew_ms); };
   if (const auto silent = silent_since(m); !m.offline && silent) {
-    consider(*silent + config_.heartbeat_timeout_ms);
+    consider(*silent + timeout_of(m));
   }
   for (std::size_t s = 0; s < kSignalCount; ++s) {
     if (const auto at = m.signals[s].due_ms(holds_[s])) consider(*at);

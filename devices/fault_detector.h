@@ -56,7 +56,11 @@ struct DetectorConfig {
   double supply_pressure_min_kpa = 50;             // inlet pressure collapse -> water_supply
   double idle_flow_lpm = 0.2;                      // flow above this ...
   std::int64_t idle_flow_leak_ms = 15 * 60'000;    // ... continuously this long -> leak
-  std::int64_t heartbeat_timeout_ms = 5 * 60'000;  // silent this long -> offline
+  std::int64_t heartbeat_timeout_ms = 5 * 60'000;  // silent this long -> offline ...
+  // ... or this many of the machine's own reporting intervals, when that is longer (a
+  // machine that reports hourly is not offline after five minutes). The interval is learned
+  // from its telemetry and heartbeats (the periodic messages), not from events.
+  double cadence_timeouts = 3;
   std::int64_t outage_window_ms = 2 * 60'000;  // an offline machine waits this long for its site
   // MORE than this share of a site's machines offline (and at least 2) -> site_power_outage
   double outage_fraction = 0.5;
@@ -177,6 +181,9 @@ class FleetDetector {
     std::optional<std::int64_t> visit_start_ms;
     std::optional<std::int64_t> visit_end_ms;
     std::int64_t skew_ms = 0;  // how far its clock was behind fleet time when last heard
+    std::int64_t last_periodic_ms = INT64_MIN;  // newest telemetry or heartbeat time
+    std::int64_t cadence_ms = 0;                // its usual gap between them
+    std::uint8_t cadence_gaps = 0;              // gaps learned (saturates)
     std::int64_t offline_at_ms = 0;
     std::int64_t online_after_ms = 0;  // a message newer than this proves it back
     std::int64_t newest_short_dispense_ms = INT64_MIN;
@@ -203,6 +210,10 @@ class FleetDetector {
                std::int64_t ts_ms, std::vector<Finding>& out);
   void observe_own_normal(MachineIndex machine, Machine& m, const protocols::Telemetry& t,
                           std::vector<Finding>& out);
+  void learn_cadence(Machine& m, std::int64_t ts_ms);
+  // A machine not heard twice yet is measured by the fleet's usual gap: a fleet that
+  // reports hourly in bursts must not go offline while its second burst arrives.
+  std::int64_t timeout_of(const Machine& m) const;
   void hear(MachineIndex machine, Machine& m, std::int64_t ts_ms, std::vector<Finding>& out);
   void seed(Machine& m, SensorSignal signal);
   void unreported(MachineIndex machine, Machine& m, SensorSignal signal, std::int64_t ts_ms,
@@ -228,6 +239,7 @@ class FleetDetector {
 
   DetectorConfig config_;
   std::array<DebouncedSignal::Holds, kSignalCount> holds_;
+  std::int64_t fleet_cadence_ms_ = 0;
   std::vector<Machine> machines_;
   OutageCorrelator correlator_;
   std::vector<OutageCorrelator::Decision> decisions_;  // reused

@@ -1,8 +1,10 @@
 // FleetDetector's rules against a machine's own normal (DetectorConfig: pump_overload_ratio,
-// temp_off_c): a pump drawing far more than it does when it runs well, and product water
-// far from the temperature the machine keeps. They matter most for machines that send no
-// fault codes (tb-gateway hubs), where the readings are all there is; a machine that also
-// sends E04 / E06 gets one ticket either way (the kind's reasons share it).
+// temp_off_c, cadence_timeouts): a pump drawing far more than it does when it runs well,
+// product water far from the temperature the machine keeps, and silence judged against
+// how often the machine usually reports. The first two matter most for machines that
+// send no fault codes (tb-gateway hubs), where the readings are all there is; a machine
+// that also sends E04 / E06 gets one ticket either way (the kind's reasons share it).
+#include <algorithm>
 #include <cmath>
 
 #include "devices/fault_detector.h"
@@ -41,6 +43,35 @@ void FleetDetector::observe_own_normal(MachineIndex machine, Machine& m,
   const bool bad = raised ? off > config_.temp_normal_c : off >= config_.temp_off_c;
   observe(machine, m, SensorSignal::kWaterTemperature, bad, off, t.ts_ms, out);
   if (!m.signals[kTemp].raised() && off < config_.temp_normal_c) own.learn(t.temp_c);
+}
+
+// The usual gap between a machine's periodic messages: the mean of its first gaps, then
+// a slow mean in which one long gap (an outage) counts as at most four usual ones.
+void FleetDetector::learn_cadence(Machine& m, std::int64_t ts_ms) {
+  const std::int64_t last = m.last_periodic_ms;
+  if (ts_ms <= last) return;
+  m.last_periodic_ms = ts_ms;
+  if (last == INT64_MIN) return;
+  std::int64_t gap = ts_ms - last;
+  fleet_cadence_ms_ = fleet_cadence_ms_ == 0
+                          ? gap
+                          : fleet_cadence_ms_ +
+                                (std::min(gap, 4 * fleet_cadence_ms_) - fleet_cadence_ms_) / 64;
+  constexpr std::uint8_t kFirstGaps = 4;
+  if (m.cadence_gaps < kFirstGaps) {
+    ++m.cadence_gaps;
+    m.cadence_ms += (gap - m.cadence_ms) / m.cadence_gaps;
+    return;
+  }
+  gap = std::min(gap, 4 * m.cadence_ms);
+  m.cadence_ms += (gap - m.cadence_ms) / 8;
+}
+
+std::int64_t FleetDetector::timeout_of(const Machine& m) const {
+  const std::int64_t usual = m.cadence_gaps > 0 ? m.cadence_ms : fleet_cadence_ms_;
+  const auto own =
+      static_cast<std::int64_t>(config_.cadence_timeouts * static_cast<double>(usual));
+  return std::max(config_.heartbeat_timeout_ms, own);
 }
 
 }  // namespace wm::devices

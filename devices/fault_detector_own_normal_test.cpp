@@ -113,3 +113,54 @@ TEST(OwnNormalTest, ACodeAndTheReadingsShareOneTicket) {
 
 }  // namespace
 }  // namespace wm::devices
+
+namespace wm::devices {
+namespace {
+
+using namespace detector_test;  // NOLINT(google-build-using-namespace): test shorthands
+
+TEST(OwnCadenceTest, AFleetThatReportsHourlyInBurstsIsNotOfflineBetweenItsReports) {
+  Fleet fleet;
+  const MachineIndex a = fleet.add("s-1");
+  const MachineIndex b = fleet.add("s-1");
+  const MachineIndex c = fleet.add("s-2");
+  std::vector<Finding> found;
+  auto take = [&](const std::vector<Finding>& more) {
+    found.insert(found.end(), more.begin(), more.end());
+  };
+  for (std::int64_t ts = kT0; ts <= kT0 + 2 * kDay; ts += kHour) {
+    // One burst per hour, published faster than real time: event time reaches the new
+    // hour before the others of the burst speak, an hour after they last did.
+    take(fleet.telemetry(a, healthy(ts)));
+    take(fleet.advance(ts));
+    take(fleet.telemetry(b, healthy(ts)));
+    take(fleet.telemetry(c, healthy(ts)));
+    take(fleet.advance(ts + kMinute));
+  }
+  EXPECT_TRUE(found.empty()) << ::testing::PrintToString(summaries(found));
+  // Three of its intervals of silence are offline (after the site's window).
+  const std::int64_t last = kT0 + 2 * kDay;
+  take(fleet.telemetry(a, healthy(last + kHour)));
+  take(fleet.telemetry(b, healthy(last + kHour)));
+  EXPECT_TRUE(fleet.advance(last + 3 * kHour - kMinute).empty());
+  const auto offline = fleet.advance(last + 3 * kHour + 3 * kMinute);
+  ASSERT_EQ(summaries(offline), std::vector<std::string>{"wm-2 device_offline raised"});
+  EXPECT_EQ(offline[0].at_ms, last + 3 * kHour);
+  EXPECT_EQ(offline[0].evidence, "no message for 10800 s");
+}
+
+TEST(OwnCadenceTest, AMachineThatReportsEveryMinuteKeepsTheConfiguredTimeout) {
+  Fleet fleet;
+  const MachineIndex m = fleet.add("s-alone");
+  fleet.readings(m, kT0, kT0 + kHour, kMinute, healthy);
+  // One long gap (an earlier outage) counts as at most four usual gaps: the timeout
+  // stays the configured 300 s.
+  fleet.readings(m, kT0 + 3 * kHour, kT0 + 4 * kHour, kMinute, healthy);
+  fleet.advance(kT0 + 4 * kHour);
+  const auto offline = fleet.advance(kT0 + 4 * kHour + 8 * kMinute);
+  ASSERT_EQ(summaries(offline), std::vector<std::string>{"wm-0 device_offline raised"});
+  EXPECT_EQ(offline[0].at_ms, kT0 + 4 * kHour + 5 * kMinute);
+}
+
+}  // namespace
+}  // namespace wm::devices
