@@ -75,6 +75,8 @@ class FleetPredictor {
     bool declared = false;
     double filter_rated_l = 0;
     std::int64_t newest_ms = INT64_MIN;
+    std::int64_t cadence_ms = 0;  // usual gap between its readings (mean of the first, then slow)
+    std::uint8_t gaps = 0;
     std::int64_t filter_l = -1;
     FilterLifePredictor filter;
     TimeTrendPredictor membrane{TimeTrendPredictor::Signal::kSaltRejection};

@@ -272,6 +272,47 @@ TEST(FleetPredictorTest, SameSeedSameChangesAndAPrefixNeverLooksAhead) {
   }
 }
 
+// A machine that reports every half hour or hour (a cellular unit on a budget, or a
+// replayed history) is judged the same way: buckets then need fewer readings.
+TEST(FleetPredictorTest, SparseReadingsStillPredictAndCleanMachinesStaySilent) {
+  for (const std::int64_t step : {30 * kMinute, kHour}) {
+    SCOPED_TRACE("a reading every " + std::to_string(step / kMinute) + " min");
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      FleetPredictor p = fleet();
+      SyntheticMachine m(seed);
+      const Replay run = feed(p, m, 30, step);
+      EXPECT_TRUE(run.changes.empty()) << "seed " << seed << "\n" << summary(run);
+    }
+    auto opened_at = [&](FaultKind kind, auto degrade) {
+      FleetPredictor p = fleet();
+      SyntheticMachine m(91);
+      degrade(m);
+      const Replay run = feed(p, m, 25, step);
+      const PredictionChange* opened = first(run, kind);
+      EXPECT_NE(opened, nullptr) << to_string(kind) << "\n" << summary(run);
+      return opened ? opened->prediction.at_ms : INT64_MAX;
+    };
+    // Each fails about 10 days after its onset on day 5: predicted at least 2 days ahead.
+    const std::int64_t onset = kT0 + 5 * kDay, failure = onset + 10 * kDay;
+    EXPECT_LE(opened_at(FaultKind::kWaterQuality,
+                        [&](SyntheticMachine& m) { m.tds = {onset, 4.0}; }) + 2 * kDay,
+              failure);
+    EXPECT_LE(opened_at(FaultKind::kMembraneDegradation,
+                        [&](SyntheticMachine& m) { m.membrane = {onset, 0.0065}; }) + 2 * kDay,
+              failure);
+    EXPECT_LE(opened_at(FaultKind::kHeaterFault,
+                        [&](SyntheticMachine& m) { m.heater = {onset, 0.5}; }) + 2 * kDay,
+              failure);
+    // Pump current is only read while the pump runs: hourly, that is four readings a day
+    // here, too few to learn a band in days; every half hour it is enough.
+    if (step <= 30 * kMinute) {
+      EXPECT_LE(opened_at(FaultKind::kPumpFault,
+                          [&](SyntheticMachine& m) { m.pump = {onset, 0.03}; }) + 2 * kDay,
+                failure);
+    }
+  }
+}
+
 TEST(FleetPredictorTest, OlderTelemetryAndUnknownMachinesAreIgnored) {
   FleetPredictor p = fleet();
   std::vector<PredictionChange> out;

@@ -9,7 +9,6 @@ namespace {
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 24 * kHourMs;
 constexpr double kMeanAbsToSigma = 1.2533;  // sigma of normal noise per mean |deviation|
-constexpr int kMinBucketReadings = 3;
 
 double hours_since(std::int64_t origin_ms, std::int64_t ts_ms) {
   return static_cast<double>(ts_ms - origin_ms) / static_cast<double>(kHourMs);
@@ -20,6 +19,11 @@ std::int64_t at_hours(std::int64_t origin_ms, double hours) {
 }
 
 }  // namespace
+
+int bucket_readings(std::int64_t bucket_ms, std::int64_t cadence_ms) {
+  if (cadence_ms <= 0) return 3;
+  return static_cast<int>(std::clamp<std::int64_t>(bucket_ms / cadence_ms / 20, 1, 3));
+}
 
 // --- filter_clogging ----------------------------------------------------------------
 
@@ -48,13 +52,14 @@ double FilterLifePredictor::litres_per_day() const {
 }
 
 std::optional<Judgement> FilterLifePredictor::on_telemetry(const protocols::Telemetry& t,
-                                                           double rated_l,
+                                                           double rated_l, std::int64_t cadence_ms,
                                                            const PredictorConfig& config,
                                                            std::span<float> scratch) {
   track_usage(t.ts_ms, t.filter_l);
   if (t.flow_lpm <= config.flowing_lpm || t.pressure_kpa <= 1) return std::nullopt;
   const auto point = bucket_.add(t.ts_ms, config.trend_bucket_ms, static_cast<double>(t.filter_l),
-                                 t.flow_lpm / t.pressure_kpa, kMinBucketReadings);
+                                 t.flow_lpm / t.pressure_kpa,
+                                 bucket_readings(config.trend_bucket_ms, cadence_ms));
   if (!point) return std::nullopt;
   const auto verdict =
       trend_.add(point->x, point->y, {0, config.filter_min_flow_share}, config, scratch);
@@ -89,6 +94,7 @@ std::optional<Judgement> FilterLifePredictor::on_telemetry(const protocols::Tele
 // --- membrane_degradation and water_quality ----------------------------------------------
 
 std::optional<Judgement> TimeTrendPredictor::on_telemetry(const protocols::Telemetry& t,
+                                                          std::int64_t cadence_ms,
                                                           const PredictorConfig& config,
                                                           std::span<float> scratch) {
   double value = 0;
@@ -107,7 +113,8 @@ std::optional<Judgement> TimeTrendPredictor::on_telemetry(const protocols::Telem
   if (origin_ms_ == INT64_MIN) origin_ms_ = t.ts_ms;
   if (t.ts_ms < origin_ms_) return std::nullopt;
   const auto point =
-      bucket_.add(t.ts_ms, bucket_ms, hours_since(origin_ms_, t.ts_ms), value, kMinBucketReadings);
+      bucket_.add(t.ts_ms, bucket_ms, hours_since(origin_ms_, t.ts_ms), value,
+                  bucket_readings(bucket_ms, cadence_ms));
   if (!point) return std::nullopt;
   auto verdict = trend_.add(point->x, point->y, limit, config, scratch);
   if (!verdict) return std::nullopt;

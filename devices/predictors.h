@@ -19,14 +19,22 @@
 
 namespace wm::devices {
 
+// Readings a time bucket of bucket_ms needs to become a trend point: 3, so that one odd
+// reading is not a point, unless the machine reports so seldom (cadence_ms) that a bucket
+// holds fewer than 60 readings; then 1 in 20 of them, at least one.
+int bucket_readings(std::int64_t bucket_ms, std::int64_t cadence_ms);
+
 // filter_clogging: flow per unit of inlet pressure (dispensing readings only) falling as
 // litres pass through the filter, extrapolated to filter_min_flow_share of the flow it
 // had when clean (path 0); or the litres against the model's rated life (path 1). Time
 // from litres by the machine's own usage rate.
 class FilterLifePredictor {
  public:
+  // cadence_ms: the machine's usual gap between readings (0: unknown), which sets how
+  // many readings a time bucket needs (see bucket_readings()).
   std::optional<Judgement> on_telemetry(const protocols::Telemetry& t, double rated_l,
-                                        const PredictorConfig& config, std::span<float> scratch);
+                                        std::int64_t cadence_ms, const PredictorConfig& config,
+                                        std::span<float> scratch);
   void reset() { *this = FilterLifePredictor{}; }  // a new filter
   void forget_trend() { trend_.forget_trend(); }      // keeps the clean filter's flow
   double litres_per_day() const;
@@ -52,7 +60,7 @@ class TimeTrendPredictor {
   enum class Signal : std::uint8_t { kSaltRejection, kProductTds };
   explicit TimeTrendPredictor(Signal signal) : signal_(signal) {}
 
-  std::optional<Judgement> on_telemetry(const protocols::Telemetry& t,
+  std::optional<Judgement> on_telemetry(const protocols::Telemetry& t, std::int64_t cadence_ms,
                                         const PredictorConfig& config, std::span<float> scratch);
   void reset() { *this = TimeTrendPredictor{signal_}; }
   void forget_trend() { trend_.forget_trend(); }  // keeps the baseline
