@@ -57,9 +57,10 @@ struct DetectorConfig {
   double idle_flow_lpm = 0.2;                      // flow above this ...
   std::int64_t idle_flow_leak_ms = 15 * 60'000;    // ... continuously this long -> leak
   std::int64_t heartbeat_timeout_ms = 5 * 60'000;  // silent this long -> offline ...
-  // ... or this many of the machine's own reporting intervals, when that is longer (a
-  // machine that reports hourly is not offline after five minutes). The interval is learned
-  // from its telemetry and heartbeats (the periodic messages), not from events.
+  // ... or, for a machine that usually reports less often than that, this many of its own
+  // reporting intervals (a machine that reports hourly is not offline after five minutes).
+  // The interval is learned from its telemetry and heartbeats (the periodic messages), not
+  // from events.
   double cadence_timeouts = 3;
   std::int64_t outage_window_ms = 2 * 60'000;  // an offline machine waits this long for its site
   // MORE than this share of a site's machines offline (and at least 2) -> site_power_outage

@@ -68,10 +68,11 @@ void FleetDetector::learn_cadence(Machine& m, std::int64_t ts_ms) {
 }
 
 std::int64_t FleetDetector::timeout_of(const Machine& m) const {
+  // A machine that reports at least as often as the configured timeout keeps it; one that
+  // reports less often gets cadence_timeouts of its own intervals.
   const std::int64_t usual = m.cadence_gaps > 0 ? m.cadence_ms : fleet_cadence_ms_;
-  const auto own =
-      static_cast<std::int64_t>(config_.cadence_timeouts * static_cast<double>(usual));
-  return std::max(config_.heartbeat_timeout_ms, own);
+  if (usual <= config_.heartbeat_timeout_ms) return config_.heartbeat_timeout_ms;
+  return static_cast<std::int64_t>(config_.cadence_timeouts * static_cast<double>(usual));
 }
 
 }  // namespace wm::devices

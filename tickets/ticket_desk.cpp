@@ -108,8 +108,16 @@ Result<DeskDecision> TicketDesk::on_report(const Report& report, std::int64_t no
   for (int attempt = 0; attempt < config_.max_attempts; ++attempt) {
     if (std::optional<Ticket> open = store_.find_open(report.device_id, report.kind)) {
       // Join: the evidence and a history entry; a raised signal ends a healthy streak.
-      auto joined = try_mutate(*open, ChangeKind::kJoined, [&](Ticket& ticket, DeskDecision&) {
+      auto joined = try_mutate(*open, ChangeKind::kJoined, [&](Ticket& ticket,
+                                                               DeskDecision& decision) {
         add_evidence(ticket, report);
+        if (ticket.severity != devices::Severity::kP1 &&
+            severity_of(report) == devices::Severity::kP1) {
+          // The predicted fault has happened: it gets the severity (and the lock) of its kind.
+          raise_to_p1(ticket, *report.site, now_ms, report.actor,
+                      "the predicted fault has happened: " + report.text);
+          lock_if_unsafe(ticket, decision, now_ms);
+        }
         std::string note = std::string(to_string(report.source)) + ": " + report.text;
         if (ticket.healthy_since_ms) {
           ticket.healthy_since_ms.reset();
@@ -128,7 +136,7 @@ Result<DeskDecision> TicketDesk::on_report(const Report& report, std::int64_t no
           note += " (the predicted failure time moved; the resolution deadline follows it)";
         }
         ticket.record(now_ms, report.actor, "join", std::move(note));
-        if (report.danger) raise_for_danger(ticket, *report.site, now_ms, report.actor);
+        if (report.danger) raise_to_p1(ticket, *report.site, now_ms, report.actor, kDangerWhy);
         return Status(Ok{});
       });
       if (!joined.ok()) return joined.error();
@@ -191,7 +199,7 @@ Ticket TicketDesk::new_ticket(const Report& report, std::int64_t now_ms) const {
   ticket.site_id = report.site->id;
   ticket.site_kind = report.site->kind;
   ticket.kind = report.kind;
-  ticket.severity = devices::severity_of(report.kind);
+  ticket.severity = severity_of(report);
   ticket.source = report.source;
   ticket.channel = report.channel;
   ticket.detected_at_ms = report.detected_at_ms;
@@ -204,7 +212,7 @@ Ticket TicketDesk::new_ticket(const Report& report, std::int64_t now_ms) const {
   add_evidence(ticket, report);
   ticket.record(now_ms, report.actor, "open",
                 std::string(to_string(report.source)) + ": " + report.text);
-  if (report.danger) raise_for_danger(ticket, *report.site, now_ms, report.actor);
+  if (report.danger) raise_to_p1(ticket, *report.site, now_ms, report.actor, kDangerWhy);
 
   const Assignment assignment = ResponsibilityMatrix::assign(*report.site, report.kind);
   ticket.responsible = Responsible{assignment.party, assignment.org};
@@ -222,41 +230,10 @@ Ticket TicketDesk::new_ticket(const Report& report, std::int64_t now_ms) const {
   return ticket;
 }
 
-void TicketDesk::raise_for_danger(Ticket& ticket, const devices::Site& site, std::int64_t now_ms,
-                                  const std::string& actor) const {
-  if (ticket.severity == devices::Severity::kP1) return;
-  const devices::Severity before = ticket.severity;
-  ticket.severity = devices::Severity::kP1;
-  const SlaDeadlines due = sla_.deadlines(devices::Severity::kP1, BusinessHours::of(site), now_ms,
-                                          ticket.predicted_failure_at_ms);
-  if (ticket.ack_due_ms == 0 || due.ack_due_ms < ticket.ack_due_ms) {
-    ticket.ack_due_ms = due.ack_due_ms;
-  }
-  if (ticket.resolve_due_ms == 0 || due.resolve_due_ms < ticket.resolve_due_ms) {
-    ticket.resolve_due_ms = due.resolve_due_ms;
-  }
-  ticket.record(now_ms, actor, "raise_severity",
-                std::string(devices::to_string(before)) +
-                    " -> P1: the caller spoke of danger or distress");
-}
-
 void TicketDesk::add_evidence(Ticket& ticket, const Report& report) const {
   ticket.evidence.push_back(Evidence{report.detected_at_ms, report.source, report.text});
   if (config_.max_evidence >= 2 && ticket.evidence.size() > config_.max_evidence) {
     ticket.evidence.erase(ticket.evidence.begin() + 1);  // keep the evidence that opened it
-  }
-}
-
-void TicketDesk::lock_if_unsafe(Ticket& ticket, DeskDecision& decision, std::int64_t now_ms) const {
-  if (ticket.kind != devices::FaultKind::kWaterQuality ||
-      ticket.severity != devices::Severity::kP1 || ticket.machine_locked) {
-    return;
-  }
-  ticket.machine_locked = true;
-  ticket.record(now_ms, "system", "lock", "unsafe water: the machine stops selling water");
-  if (!ticket.id.empty()) {
-    decision.commands.push_back(MachineCommand{ticket.device_id, protocols::CommandKind::kLock,
-                                               "unsafe water", ticket.id, now_ms});
   }
 }
 

@@ -93,10 +93,12 @@ class TicketDesk {
     std::string actor;
     bool danger = false;  // a person spoke of danger or distress: the ticket becomes P1
   };
-  // Danger raises a ticket to P1 with P1's deadlines (from `now_ms`, never later than
-  // the deadlines it had), with a history entry.
-  void raise_for_danger(Ticket& ticket, const devices::Site& site, std::int64_t now_ms,
-                        const std::string& actor) const;
+  // Raises a ticket to P1 with P1's deadlines (from `now_ms`, never later than the
+  // deadlines it had), with a history entry saying why (ticket_desk_severity.cpp).
+  void raise_to_p1(Ticket& ticket, const devices::Site& site, std::int64_t now_ms,
+                   const std::string& actor, const std::string& why) const;
+  static devices::Severity severity_of(const Report& report);
+  static constexpr const char* kDangerWhy = "the caller spoke of danger or distress";
   [[nodiscard]] Result<DeskDecision> on_report(const Report& report, std::int64_t now_ms);
   [[nodiscard]] Ticket new_ticket(const Report& report, std::int64_t now_ms) const;
   void add_evidence(Ticket& ticket, const Report& report) const;

@@ -206,5 +206,31 @@ TEST_F(DeskTest, ActionRacingIntoAForbiddenStateIsAConflict) {
   EXPECT_EQ(stored(t.id).history.back().actor, "admin");
 }
 
+TEST_F(DeskTest, PredictedUnsafeWaterIsP2AndUnlockedUntilTheLimitIsCrossed) {
+  TicketDesk desk = make_desk();
+  FaultSignal warned = signal(FaultKind::kWaterQuality, kT0);
+  warned.source = Source::kPredicted;
+  warned.predicted_failure_at_ms = kT0 + 60 * kHour;
+  const Result<DeskDecision> opened = desk.on_fault(warned, kT0);
+  ASSERT_TRUE(opened.ok());
+  const Ticket& t = opened->changes.at(0).ticket;
+  EXPECT_EQ(t.severity, devices::Severity::kP2);  // the water is still within the limit
+  EXPECT_FALSE(t.machine_locked);
+  EXPECT_TRUE(opened->commands.empty());
+  // The limit is crossed: the same ticket becomes P1 and the machine stops selling water.
+  const Result<DeskDecision> crossed =
+      desk.on_fault(signal(FaultKind::kWaterQuality, kT0 + 50 * kHour), kT0 + 50 * kHour);
+  ASSERT_TRUE(crossed.ok());
+  const Ticket& now = crossed->changes.at(0).ticket;
+  EXPECT_EQ(crossed->changes.at(0).kind, ChangeKind::kJoined);
+  EXPECT_EQ(now.id, t.id);
+  EXPECT_EQ(now.severity, devices::Severity::kP1);
+  EXPECT_TRUE(now.machine_locked);
+  EXPECT_EQ(now.ack_due_ms, std::min(t.ack_due_ms, kT0 + 50 * kHour + 15 * kMin));
+  ASSERT_EQ(crossed->commands.size(), 1u);
+  EXPECT_EQ(crossed->commands[0].cmd, protocols::CommandKind::kLock);
+  EXPECT_EQ(crossed->commands[0].ticket_id, t.id);
+}
+
 }  // namespace
 }  // namespace wm::tickets
