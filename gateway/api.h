@@ -14,6 +14,7 @@
 #include "gateway/fleet_state.h"
 #include "gateway/http.h"
 #include "gateway/metrics.h"
+#include "gateway/site_machines.h"
 #include "gateway/store.h"
 #include "gateway/store_writer.h"
 
@@ -88,6 +89,7 @@ class Api {
   tickets::CardBook* card_book_ = nullptr;
   tickets::CardDesk* card_desk_ = nullptr;
   CallbackStore* callbacks_ = nullptr;
+  SiteMachinesCache site_machines_;  // the hotline look-up's machines of a site
 };
 
 // Helpers shared by the API's files.

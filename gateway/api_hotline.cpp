@@ -70,15 +70,14 @@ bool contains_ignoring_case(std::string_view text, std::string_view needle_lower
                      [](char a, char b) { return ascii_lower(a) == b; }) != text.end();
 }
 
-// One machine's open tickets (one indexed query), and in `index` what annotate_twin needs
-// of them. Not OpenTicketIndex::read: that parses every open ticket of the fleet.
+// The open tickets of these machines (one indexed query for all), each machine's in turn,
+// and in `index` what annotate_twin needs of them. Not OpenTicketIndex::read: that parses
+// every open ticket of the fleet.
 std::vector<tickets::Ticket> open_tickets_of(const TicketService* service,
-                                             const std::string& device_id, OpenTicketIndex& index) {
-  if (service == nullptr) return {};
-  tickets::TicketFilter filter;
-  filter.open_only = true;
-  filter.device_id = device_id;
-  auto open = service->store().list(filter);
+                                             const std::vector<std::string>& device_ids,
+                                             OpenTicketIndex& index) {
+  if (service == nullptr || device_ids.empty()) return {};
+  auto open = service->store().list_open_of(device_ids);
   for (const auto& t : open) {
     auto& m = index.machines[t.device_id];
     m.locked = m.locked || t.machine_locked;
@@ -116,23 +115,30 @@ HttpResponse Api::hotline_lookup(const HttpRequest& req, const Principal& who) {
   const std::string needle_key = tickets::machine_id_key(needle);
 
   // Machines: by id (exactly, or written without dashes / in capitals), by site id, or by
-  // part of the site's name.
-  std::vector<json> twins;
+  // part of the site's name. Copied under the fleet's lock, which the intake and the other
+  // HTTP workers wait for; their JSON is made after it.
+  struct Machine {
+    devices::Device device;
+    devices::Twin twin;
+  };
+  std::vector<Machine> machines;
+  std::map<std::string, devices::Site, std::less<>> sites;  // of the machines found
   std::vector<std::string> sites_found;
   bool more = false;
   fleet_.read([&](const devices::Inventory& inv, const auto& all) {
     auto add = [&](const devices::Device& device, const devices::Site& site) {
-      if (twins.size() == kMaxDevices) {
+      if (machines.size() == kMaxDevices) {
         more = true;
         return;
       }
-      twins.push_back(twin_json(device, site, all.at(device.id)));
+      machines.push_back(Machine{device, all.at(device.id)});
+      if (!sites.contains(site.id)) sites.emplace(site.id, site);
     };
     if (const auto* d = inv.device(needle)) {
       const auto* site = inv.site(d->site);
       if (site != nullptr && can_see_site(who, *site)) add(*d, *site);
     }
-    if (twins.empty() && !needle_key.empty()) {
+    if (machines.empty() && !needle_key.empty()) {
       std::vector<const devices::Device*> found;
       std::string prefix;
       devices_with_key(inv.devices(), prefix, needle_key, found);
@@ -143,31 +149,50 @@ HttpResponse Api::hotline_lookup(const HttpRequest& req, const Principal& who) {
         if (site != nullptr && can_see_site(who, *site)) add(*device, *site);
       }
     }
-    if (!twins.empty()) return;
+    if (!machines.empty()) return;
     for (const auto& [id, site] : inv.sites()) {
       if (!can_see_site(who, site)) continue;
       if (id != needle && !contains_ignoring_case(site.name, needle_lower)) continue;
       sites_found.push_back(id);
     }
     if (sites_found.empty()) return;
-    for (const auto& [id, device] : inv.devices()) {
+    // Their machines in id order, as a walk over the fleet would find them.
+    const auto by_site = site_machines_.get(inv, fleet_.inventory_version());
+    std::vector<const std::string*> ids;
+    for (const auto& site : sites_found) {
+      for (const auto& id : by_site->of(site)) ids.push_back(&id);
+    }
+    if (sites_found.size() > 1) {
+      std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a < *b; });
+    }
+    for (const auto* id : ids) {
       if (more) break;
-      if (std::find(sites_found.begin(), sites_found.end(), device.site) == sites_found.end()) {
-        continue;
-      }
-      add(device, *inv.site(device.site));
+      const auto* device = inv.device(*id);
+      if (device != nullptr) add(*device, *inv.site(device->site));
     }
   });
+
+  std::vector<json> twins;
+  std::vector<std::string> device_ids;
+  twins.reserve(machines.size());
+  for (const auto& m : machines) {
+    twins.push_back(twin_json(m.device, sites.find(m.device.site)->second, m.twin));
+    device_ids.push_back(m.device.id);
+  }
+  machines.clear();
 
   json devices = json::array();
   json tickets_out = json::array();
   std::vector<std::string> seen_tickets;
-  for (auto& twin : twins) {
-    OpenTicketIndex open;
+  OpenTicketIndex open;
+  const auto open_list = open_tickets_of(tickets_, device_ids, open);
+  auto next_open = open_list.begin();  // each machine's tickets in turn, machines in order
+  for (std::size_t i = 0; i < twins.size(); ++i) {
+    auto& twin = twins[i];
     json open_tickets = json::array();
-    for (const auto& t : open_tickets_of(tickets_, twin["id"].get<std::string>(), open)) {
-      open_tickets.push_back(ticket_json(t, TicketDetail::kSummary));
-      seen_tickets.push_back(t.id);
+    for (; next_open != open_list.end() && next_open->device_id == device_ids[i]; ++next_open) {
+      open_tickets.push_back(ticket_json(*next_open, TicketDetail::kSummary));
+      seen_tickets.push_back(next_open->id);
       tickets_out.push_back(open_tickets.back());
     }
     annotate_twin(twin, open, tickets_);
@@ -287,7 +312,7 @@ HttpResponse Api::self_service_card(const std::string& token, const Principal& w
     });
     if (twin) {
       OpenTicketIndex open;
-      open_tickets_of(tickets_, id, open);
+      open_tickets_of(tickets_, {id}, open);
       annotate_twin(*twin, open, tickets_);
       const bool online =
           twin->value("online", json(false)).is_boolean() && (*twin)["online"].get<bool>();

@@ -2,6 +2,7 @@
 // become tickets without a kind or a machine id), and the self-service card answer.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "gateway/api_test_util.h"
@@ -94,6 +95,37 @@ TEST(ApiHotlineTest, OneBoxFindsASiteByPartOfItsNameAndACardByToken) {
   auto pm8 = g.token("property", "pm-8");
   EXPECT_TRUE(body(g.lookup("wm-0001", pm8))["devices"].empty());
   EXPECT_EQ(g.lookup("", pm8).status, 400);
+}
+
+TEST(ApiHotlineTest, ANameOfSeveralSitesListsTheirMachinesInIdOrderUpToFifty) {
+  Hotline g;
+  auto ids = [&](const std::string& q) {
+    const json found = body(g.lookup(q));
+    std::vector<std::string> out;
+    for (const auto& d : found["devices"]) out.push_back(d["id"]);
+    return std::make_pair(out, found["more_devices"].get<bool>());
+  };
+  // "o" is in "No. 3 Middle School" and in "Harbour Plaza": both sites' machines, merged.
+  const std::vector<std::string> both = {"hx-0001", "tb-0001", "wm-0001", "wm-0002", "wm-0003"};
+  EXPECT_EQ(ids("o"), std::make_pair(both, false));
+  std::string devices;
+  for (int i = 1; i <= 50; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "zz-%04d", i);
+    devices += std::string(devices.empty() ? "" : ",") + R"({"id":")" + id +
+               R"(","site":"s-001","protocol":"wm-json-v1"})";
+  }
+  auto r = g.call("POST", "/api/v1/inventory", g.token("admin", "op-1"),
+                  R"({"devices":[)" + devices + "]}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto [found, more] = ids("o");
+  ASSERT_EQ(found.size(), 50u);
+  EXPECT_TRUE(more);
+  EXPECT_EQ(std::vector<std::string>(found.begin(), found.begin() + 5), both);
+  EXPECT_EQ(found[5], "zz-0001");
+  EXPECT_EQ(found.back(), "zz-0045");
+  const std::vector<std::string> plaza = {"hx-0001", "tb-0001", "wm-0003"};
+  EXPECT_EQ(ids("harbour plaza"), std::make_pair(plaza, false));  // one site: not the new ones
 }
 
 TEST(ApiHotlineTest, ACallWithoutKindOrMachineIdIsClassifiedAndJoinsTheOpenTicket) {

@@ -247,8 +247,8 @@ Error constraint_error(const SqliteError& e) {
 }  // namespace
 
 std::optional<Card> read_card(Connection& db, std::string_view token) {
-  Statement st =
-      db.prepare("SELECT " + std::string(card_rows::kCardColumns) + " FROM cards WHERE token = ?");
+  Statement st = db.prepare_cached("SELECT " + std::string(card_rows::kCardColumns) +
+                                   " FROM cards WHERE token = ?");
   st.bind(1, token);
   if (!st.step()) return std::nullopt;
   return card_rows::card_of(st);
@@ -256,7 +256,7 @@ std::optional<Card> read_card(Connection& db, std::string_view token) {
 
 tickets::RefundCounters read_counters(Connection& db, std::string_view card,
                                       std::string_view device_id, std::int64_t day) {
-  Statement st = db.prepare(
+  Statement st = db.prepare_cached(
       "SELECT (SELECT count(*) FROM refunds WHERE card = ?1 AND day = ?3 AND auto_approved = 1),"
       " (SELECT count(*) FROM refunds WHERE device_id = ?2 AND day = ?3 AND auto_approved = 1),"
       " (SELECT count(*) FROM refunds WHERE card = ?1 AND day = ?3 AND origin = 'claim')");

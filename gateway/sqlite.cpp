@@ -30,7 +30,10 @@ Connection::Connection(const std::string& path, Mode mode) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close_v2(db_);
+}
 
 void Connection::exec(std::string_view sql) {
   std::string s(sql);
@@ -43,27 +46,70 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
-Statement Connection::prepare(std::string_view sql) {
+sqlite3_stmt* Connection::prepare_raw(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "prepare failed for \"" + std::string(sql) + "\"");
-  return Statement(db_, stmt);
+  return stmt;
+}
+
+Statement Connection::prepare(std::string_view sql) { return Statement(db_, prepare_raw(sql)); }
+
+Statement Connection::prepare_cached(std::string_view sql) {
+  ++uses_;
+  if (auto it = cache_.find(sql); it != cache_.end()) {
+    CachedStatement& cached = it->second;
+    if (cached.leased) return prepare(sql);  // nested use of the same text
+    cached.leased = true;
+    cached.last_used = uses_;
+    return Statement(db_, cached.stmt, &cached);
+  }
+  sqlite3_stmt* stmt = prepare_raw(sql);
+  if (cache_.size() >= kStatementCacheSize && !evict_one()) return Statement(db_, stmt);
+  CachedStatement& cached = cache_[std::string(sql)];
+  cached = CachedStatement{stmt, true, uses_};
+  return Statement(db_, stmt, &cached);
+}
+
+bool Connection::evict_one() {
+  auto oldest = cache_.end();
+  for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+    if (it->second.leased) continue;
+    if (oldest == cache_.end() || it->second.last_used < oldest->second.last_used) oldest = it;
+  }
+  if (oldest == cache_.end()) return false;
+  sqlite3_finalize(oldest->second.stmt);
+  cache_.erase(oldest);
+  return true;
 }
 
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { release(); }
+
+void Statement::release() {
+  if (cached_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  cached_->leased = false;
+}
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cached_(std::exchange(other.cached_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    release();
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    cached_ = std::exchange(other.cached_, nullptr);
   }
   return *this;
 }

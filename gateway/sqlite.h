@@ -6,7 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,14 @@ class SqliteError : public std::runtime_error {
 
 class Statement;
 
+// A statement kept by Connection::prepare_cached between uses (an implementation detail
+// shared by Connection and Statement).
+struct CachedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  bool leased = false;  // handed out in a Statement that is still alive
+  std::uint64_t last_used = 0;
+};
+
 class Connection {
  public:
   enum class Mode { kReadWrite, kReadOnly };
@@ -36,13 +46,32 @@ class Connection {
 
   // Runs one or more statements without results; throws on error.
   void exec(std::string_view sql);
+  // A new statement, finalized when the Statement is destroyed.
   Statement prepare(std::string_view sql);
+  // The statement of `sql` prepared once on this connection and kept for the next caller
+  // of the same text: parsing and planning a query costs more than running an indexed
+  // one. It comes reset and without bindings, and goes back to the cache when the
+  // Statement is destroyed, reset again (so that it holds no read snapshot) with its
+  // bindings cleared. A text whose statement is out already (a nested use) gets a new one,
+  // as from prepare(). At most kStatementCacheSize texts are kept: the least recently used
+  // idle one makes room, so SQL built from a bounded set of filters belongs here, SQL with
+  // literal values does not. The Statement must not outlive the connection.
+  Statement prepare_cached(std::string_view sql);
+  std::size_t cached_statements() const { return cache_.size(); }
   std::int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* raw() const { return db_; }
 
+  static constexpr std::size_t kStatementCacheSize = 64;
+
  private:
+  sqlite3_stmt* prepare_raw(std::string_view sql);
+  // Makes room for one more text: false when every kept statement is out.
+  bool evict_one();
+
   sqlite3* db_ = nullptr;
+  std::map<std::string, CachedStatement, std::less<>> cache_;
+  std::uint64_t uses_ = 0;
 };
 
 // A prepared statement. bind() indexes are 1-based as in SQLite. step() returns true
@@ -50,7 +79,10 @@ class Connection {
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // Owns `stmt` (finalized when destroyed), or, with `cached`, borrows it from its
+  // connection's cache and gives it back reset.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, CachedStatement* cached = nullptr)
+      : db_(db), stmt_(stmt), cached_(cached) {}
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
@@ -90,9 +122,16 @@ class Statement {
   std::optional<double> opt_real(int col) const;
   std::optional<bool> opt_bool(int col) const;  // integer column, 0 = false
 
+  // The statement handle, e.g. to see that the cache handed out the same one again.
+  const sqlite3_stmt* raw() const { return stmt_; }
+
  private:
+  // Finalizes the statement, or gives it back to the cache.
+  void release();
+
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  CachedStatement* cached_ = nullptr;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed uncommitted.

@@ -28,13 +28,14 @@ std::int64_t sql_limit(std::size_t limit) {
   return limit == 0 ? -1 : static_cast<std::int64_t>(limit);
 }
 
-// Every row of `sql` (bound by `bind`) decoded by `row_of`.
+// Every row of `sql` (bound by `bind`) decoded by `row_of`. `sql` carries no values (they
+// are bound), so its statement is prepared once per read connection.
 template <class T>
 std::vector<T> rows(Store& store, const std::string& sql,
                     const std::function<void(Statement&)>& bind, T (*row_of)(const Statement&)) {
   std::vector<T> out;
   store.with_reader([&](Connection& db) {
-    Statement st = db.prepare(sql);
+    Statement st = db.prepare_cached(sql);
     bind(st);
     while (st.step()) out.push_back(row_of(st));
   });
@@ -156,13 +157,14 @@ std::vector<Refund> SqliteCardBook::list_refunds(const tickets::RefundFilter& fi
     where += " AND number > (SELECT number FROM refunds WHERE id = ?" +
              std::to_string(args.size()) + ")";
   }
-  const std::string limit = std::to_string(sql_limit(filter.limit));
+  const int limit_index = static_cast<int>(args.size() + 1);
   return rows(
       store_,
       select(card_rows::kRefundColumns,
-             "FROM refunds " + where + " ORDER BY number LIMIT " + limit),
+             "FROM refunds " + where + " ORDER BY number LIMIT ?" + std::to_string(limit_index)),
       [&](Statement& st) {
         for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+        st.bind(limit_index, sql_limit(filter.limit));
       },
       &card_rows::refund_of);
 }

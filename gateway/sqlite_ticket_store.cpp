@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "gateway/ticket_document.h"
 
@@ -44,7 +46,7 @@ std::optional<Ticket> SqliteTicketStore::read_one(const std::string& sql,
                                                   const std::vector<std::string>& args) const {
   std::optional<Ticket> out;
   store_.with_reader([&](Connection& db) {
-    auto st = db.prepare(sql);
+    auto st = db.prepare_cached(sql);
     for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
     if (!st.step()) return;
     auto t = ticket_from_document(st.text(0));
@@ -166,7 +168,7 @@ std::vector<Ticket> SqliteTicketStore::list(const tickets::TicketFilter& filter)
 
   std::vector<Ticket> out;
   store_.with_reader([&](Connection& db) {
-    auto st = db.prepare(sql);
+    auto st = db.prepare_cached(sql);
     for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
     while (st.step()) {
       auto t = ticket_from_document(st.text(0));
@@ -179,6 +181,37 @@ std::vector<Ticket> SqliteTicketStore::list(const tickets::TicketFilter& filter)
     out.erase(out.begin(), it == out.end() ? out.end() : it + 1);
   }
   if (filter.limit != 0 && out.size() > filter.limit) out.resize(filter.limit);
+  return out;
+}
+
+std::vector<Ticket> SqliteTicketStore::list_open_of(
+    const std::vector<std::string>& device_ids) const {
+  if (device_ids.empty()) return {};
+  // The ids go in as one JSON array, so that the statement's text is the same for any
+  // number of machines (one cached statement); SQLite searches tickets_one_open per id.
+  const std::string ids = nlohmann::json(device_ids).dump();
+  std::map<std::string, std::vector<Ticket>, std::less<>> by_device;
+  store_.with_reader([&](Connection& db) {
+    auto st = db.prepare_cached(
+        "SELECT device_id, document FROM tickets WHERE is_open = 1"
+        " AND device_id IN (SELECT value FROM json_each(?1)) ORDER BY opened_at_ms, id");
+    st.bind(1, ids);
+    while (st.step()) {
+      auto t = ticket_from_document(st.text(1));
+      if (t.ok()) by_device[st.text(0)].push_back(std::move(t).value());
+    }
+  });
+  std::vector<Ticket> out;
+  tickets::TicketFilter filter;
+  filter.open_only = true;
+  for (const auto& id : device_ids) {
+    const auto it = by_device.find(id);
+    if (it == by_device.end()) continue;
+    filter.device_id = id;
+    for (const auto& t : it->second) {
+      if (tickets::matches(filter, t)) out.push_back(t);
+    }
+  }
   return out;
 }
 

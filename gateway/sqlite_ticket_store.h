@@ -4,7 +4,7 @@
 // cannot race into duplicates; update() is a compare-and-set on the revision.
 //
 // Writes run on the store writer's thread (the one writer connection, TOOLCHAIN trap 12)
-// and wait for their commit; reads use the store's read connection. Thread-safe.
+// and wait for their commit; reads use a read connection of the store. Thread-safe.
 #pragma once
 
 #include "gateway/store.h"
@@ -26,6 +26,9 @@ class SqliteTicketStore final : public tickets::TicketStore {
   [[nodiscard]] Result<tickets::Ticket> update(tickets::Ticket ticket) override;
   [[nodiscard]] std::vector<tickets::Ticket> list(
       const tickets::TicketFilter& filter) const override;
+  // One query for all the machines.
+  [[nodiscard]] std::vector<tickets::Ticket> list_open_of(
+      const std::vector<std::string>& device_ids) const override;
 
  private:
   std::optional<tickets::Ticket> read_one(const std::string& sql,

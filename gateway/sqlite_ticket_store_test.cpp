@@ -107,6 +107,39 @@ TEST_F(SqliteTicketStoreTest, ListFiltersAndPagesInOpeningOrder) {
   EXPECT_GT(second.front().opened_at_ms, first.back().opened_at_ms);
 }
 
+TEST_F(SqliteTicketStoreTest, ListOpenOfIsListOfEachMachineInTurnInOneQuery) {
+  ASSERT_TRUE(tickets_.insert(ticket("wm-1", devices::FaultKind::kPumpFault, 3000)).ok());
+  ASSERT_TRUE(tickets_.insert(ticket("wm-1", devices::FaultKind::kLeak, 1000)).ok());
+  auto resolved = tickets_.insert(ticket("wm-2", devices::FaultKind::kLeak, 500)).value();
+  resolved.state = TicketState::kResolved;
+  ASSERT_TRUE(tickets_.update(resolved).ok());
+  ASSERT_TRUE(tickets_.insert(ticket("wm-2", devices::FaultKind::kUvFault, 2000)).ok());
+  ASSERT_TRUE(tickets_.insert(ticket("wm-9", devices::FaultKind::kLeak, 100)).ok());  // not asked
+
+  const std::vector<std::string> ids = {"wm-2", "wm-3", "wm-1"};
+  std::vector<std::string> expected;
+  for (const auto& id : ids) {
+    tickets::TicketFilter open;
+    open.open_only = true;
+    open.device_id = id;
+    for (const auto& t : tickets_.list(open)) expected.push_back(t.id);
+  }
+  auto ids_of = [](const std::vector<Ticket>& list) {
+    std::vector<std::string> out;
+    for (const auto& t : list) out.push_back(t.id);
+    return out;
+  };
+  // wm-2's open one, then wm-1's two in opening order; not the resolved one, nor wm-9's.
+  ASSERT_EQ(expected, (std::vector<std::string>{"t-000004", "t-000002", "t-000001"}));
+  EXPECT_EQ(ids_of(tickets_.list_open_of(ids)), expected);
+  EXPECT_EQ(ids_of(tickets_.TicketStore::list_open_of(ids)), expected);  // the default
+  const auto full = tickets_.list_open_of({"wm-1"});
+  ASSERT_EQ(full.size(), 2u);
+  EXPECT_EQ(full[0].kind, devices::FaultKind::kLeak);
+  EXPECT_EQ(full[0].device_id, "wm-1");
+  EXPECT_TRUE(tickets_.list_open_of({}).empty());
+}
+
 TEST_F(SqliteTicketStoreTest, ConcurrentSignalsOpenOneTicket) {
   std::atomic<int> opened{0};
   std::vector<std::thread> threads;

@@ -10,6 +10,10 @@
 namespace wm::gateway {
 namespace {
 
+// Read connections kept open between reads: the HTTP workers and the few background
+// threads that read; a burst beyond this opens and closes extra ones.
+constexpr std::size_t kIdleReaders = 8;
+
 Statement prepare_insert_telemetry(Connection& db) {
   return db.prepare(
       "INSERT INTO telemetry (device_id, ts_ms, seq, tds_in, tds_out, flow_lpm, pressure_kpa,"
@@ -102,7 +106,7 @@ Store::Store(const std::string& path) : path_(path), writer_(path, Connection::M
   insert_event_ = prepare_insert_event(writer_);
   insert_quarantine_ = prepare_insert_quarantine(writer_);
   upsert_twin_ = prepare_upsert_twin(writer_);
-  reader_ = std::make_unique<Connection>(path, Connection::Mode::kReadOnly);
+  readers_ = std::make_unique<ReaderPool>(path, kIdleReaders);
 }
 
 void Store::migrate() {
@@ -205,8 +209,8 @@ std::vector<QuarantineRecord> Store::list_quarantine(const QuarantineQuery& q) {
       " WHERE (?1 IS NULL OR reason = ?1) AND (?2 IS NULL OR device_id = ?2)"
       " AND (?3 IS NULL OR received_ms >= ?3) AND (?4 IS NULL OR received_ms < ?4)"
       " AND (?5 IS NULL OR id < ?5) ORDER BY id DESC LIMIT ?6";
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(sql);
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(sql);
   st.bind(1, q.reason).bind(2, q.device_id).bind(3, q.since_ms).bind(4, q.until_ms);
   st.bind(5, q.before_id).bind(6, q.limit);
   std::vector<QuarantineRecord> out;
@@ -226,15 +230,15 @@ std::vector<QuarantineRecord> Store::list_quarantine(const QuarantineQuery& q) {
 }
 
 std::int64_t Store::count_events(const std::string& device_id) {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare("SELECT count(*) FROM events WHERE device_id = ?");
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached("SELECT count(*) FROM events WHERE device_id = ?");
   st.bind(1, device_id);
   return st.step() ? st.int64(0) : 0;
 }
 
 std::vector<TwinRow> Store::load_twins() {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(
       "SELECT device_id, telemetry, last_seen_ms, online, status_ts_ms, status_online, faults"
       " FROM twins");
   std::vector<TwinRow> out;
@@ -253,8 +257,8 @@ std::vector<TwinRow> Store::load_twins() {
 }
 
 std::vector<TelemetryRow> Store::recent_telemetry(std::int64_t limit) {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(
       "SELECT device_id, ts_ms, seq, tds_in, tds_out, flow_lpm, pressure_kpa, temp_c, tank_pct,"
       " uv_ok, filter_l, pump_a, leak, door, received_ms FROM telemetry"
       " WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM telemetry) - ? ORDER BY rowid");
@@ -284,8 +288,8 @@ std::vector<TelemetryRow> Store::recent_telemetry(std::int64_t limit) {
 }
 
 std::vector<EventRow> Store::recent_fault_events(std::int64_t limit) {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(
       "SELECT device_id, ts_ms, seq, fault_code, fault_active, received_ms FROM events"
       " WHERE type = 'fault' AND id > (SELECT coalesce(max(id), 0) FROM events) - ? ORDER BY id");
   st.bind(1, limit);
@@ -305,8 +309,8 @@ std::vector<EventRow> Store::recent_fault_events(std::int64_t limit) {
 }
 
 std::vector<std::pair<std::string, std::int64_t>> Store::last_maintenance(std::string_view action) {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(
       "SELECT device_id, max(ts_ms) FROM events WHERE action = ? GROUP BY device_id");
   st.bind(1, action);
   std::vector<std::pair<std::string, std::int64_t>> out;
@@ -315,13 +319,13 @@ std::vector<std::pair<std::string, std::int64_t>> Store::last_maintenance(std::s
 }
 
 void Store::with_reader(const std::function<void(Connection&)>& fn) {
-  std::lock_guard lock(reader_mu_);
-  fn(*reader_);
+  auto reader = readers_->acquire();
+  fn(*reader);
 }
 
 std::optional<std::string> Store::load_inventory() {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare("SELECT document FROM inventory WHERE id = 1");
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached("SELECT document FROM inventory WHERE id = 1");
   if (st.step()) return st.text(0);
   return std::nullopt;
 }
@@ -340,8 +344,8 @@ void Store::save_inventory(const std::string& json, std::int64_t now_ms) {
 }
 
 std::optional<TokenRecord> Store::find_token(const std::string& token_hash) {
-  std::lock_guard lock(reader_mu_);
-  auto st = reader_->prepare(
+  auto reader = readers_->acquire();
+  auto st = reader->prepare_cached(
       "SELECT id, role, org FROM tokens WHERE token_hash = ? AND revoked_ms IS NULL");
   st.bind(1, token_hash);
   if (!st.step()) return std::nullopt;

@@ -4,19 +4,20 @@
 //
 // Threads: write_batch() is called by exactly one thread (the StoreWriter) on the one
 // writer connection (TOOLCHAIN trap 12). The read methods may be called from any thread;
-// they share one read connection under a mutex (WAL lets them run beside the writer).
+// each takes a read-only connection of its own from a pool for its duration (WAL lets them
+// run beside the writer and beside each other) and uses its cached prepared statements.
 // Storage failures throw SqliteError.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/sqlite.h"
+#include "gateway/sqlite_reader_pool.h"
 #include "protocols/messages.h"
 
 namespace wm::gateway {
@@ -126,7 +127,8 @@ class Store {
   void save_inventory(const std::string& json, std::int64_t now_ms);
   std::optional<TokenRecord> find_token(const std::string& token_hash);
 
-  // Runs `fn` on the read connection (any thread; serialised with other reads).
+  // Runs `fn` on a read connection of its own (any thread; beside other reads). Use
+  // Connection::prepare_cached there for SQL whose text does not carry values.
   void with_reader(const std::function<void(Connection&)>& fn);
   // Runs `fn` on the writer connection: only on the writer thread (through
   // StoreWriter::run_exclusive) or before the writer thread starts.
@@ -140,8 +142,7 @@ class Store {
   std::string path_;
   Connection writer_;
   NewEventHook new_event_hook_;
-  std::mutex reader_mu_;
-  std::unique_ptr<Connection> reader_;  // opened after migrations
+  std::unique_ptr<ReaderPool> readers_;  // opened after migrations
   // Prepared on the writer connection, used only by the writer thread.
   Statement insert_telemetry_;
   Statement insert_event_;
