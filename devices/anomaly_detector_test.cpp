@@ -1,5 +1,6 @@
 // The streaming anomaly score on synthetic series: clean, noisy, spike, step, drift,
-// daily cycle, irregular timestamps; warm-up, no look-ahead, determinism, scale.
+// daily cycle, irregular timestamps; warm-up, no look-ahead, determinism, scale; a daily
+// peak that fails to come, a noise-free cycle, a nightly job, a noisier regime, a flat line.
 #include "devices/anomaly_detector.h"
 
 #include <gtest/gtest.h>
@@ -48,6 +49,25 @@ std::vector<double> scores(const Series& s, AnomalyConfig config = {}) {
 
 double max_in(const std::vector<double>& v, std::size_t from, std::size_t to) {
   return *std::max_element(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(to));
+}
+
+// n samples every five minutes from a midnight (UTC), value(i) for sample i.
+template <class Value>
+Series series_of(int n, Value value) {
+  constexpr std::int64_t kMidnight = kT0 - kT0 % 86'400'000;
+  Series s;
+  for (int i = 0; i < n; ++i) {
+    s.ts.push_back(kMidnight + i * kStep);
+    s.v.push_back(value(i));
+  }
+  return s;
+}
+
+// A working day: 20 at night, 80 from 09:00 to 18:00. (The seasonal profile has 15-minute
+// slots: a step in the middle of one is smeared over it, one on the clock is learned sharp.)
+double working_day(int i) {
+  const int hour = (i % kPerDay) / 12;
+  return hour >= 9 && hour < 18 ? 80 : 20;
 }
 
 TEST(AnomalyDetectorTest, CleanAndNoisySeriesStayBelowHalf) {
@@ -108,7 +128,8 @@ TEST(AnomalyDetectorTest, DriftIsNotASpikeButADepartureIsSeen) {
   }));
   EXPECT_LT(max_in(s, 0, 1500), 0.5);
   EXPECT_LT(max_in(s, 1500, 1520), 0.5);  // the start of a drift is not a spike
-  EXPECT_GE(max_in(s, 1500, 2500), 0.3);  // but the departure shows
+  EXPECT_GE(max_in(s, 1500, 2500), 0.2);  // but the departure shows,
+  EXPECT_LT(max_in(s, 1500, 2500), 0.5);  // below the alarm line (drift_max)
   EXPECT_LT(max_in(s, 2800, 3000), 0.5);  // and the new level is learned
 }
 
@@ -152,6 +173,58 @@ TEST(AnomalyDetectorTest, NonFiniteValuesAreScoredZeroAndNotLearned) {
   for (int i = 0; i < 100; ++i) d.observe(kT0 + i * kStep, 5.0 + (i % 3) * 0.1);
   EXPECT_EQ(d.observe(kT0 + 100 * kStep, NAN).score, 0.0);
   EXPECT_EQ(d.samples(), 100);
+}
+
+TEST(AnomalyDetectorTest, DailyPeakThatFailsToComeIsSeen) {
+  // A local forecast finds nothing wrong with a quiet day; the learned cycle does.
+  constexpr std::size_t kDay = kPerDay;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> g(0, 1);
+    const auto s = scores(series_of(
+        10 * kPerDay, [&](int i) { return (i / kPerDay == 8 ? 20 : working_day(i)) + g(rng); }));
+    EXPECT_LT(max_in(s, 2 * kDay, 8 * kDay), 0.5) << "seed " << seed;  // the cycle is learned
+    EXPECT_GE(max_in(s, 8 * kDay + 108, 8 * kDay + 120), 0.9) << "seed " << seed;
+    EXPECT_LT(max_in(s, 9 * kDay, 10 * kDay), 0.5) << "seed " << seed;  // its return is not news
+  }
+}
+
+TEST(AnomalyDetectorTest, NoiseFreeCycleRaisesNoAlarm) {
+  // Steps of 60 twice a day with no noise at all: expected from the third day on.
+  const auto s = scores(series_of(10 * kPerDay, working_day));
+  EXPECT_LT(max_in(s, 2 * kPerDay, s.size()), 0.5);
+}
+
+TEST(AnomalyDetectorTest, NightlyJobIsLearnedButADaytimeSpikeIsNot) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> g(0, 1);
+  std::uniform_int_distribution<int> jitter(0, 4);  // 03:00 to 03:20
+  std::vector<int> job(10);
+  for (int& j : job) j = 36 + jitter(rng);
+  const auto s = scores(series_of(10 * kPerDay, [&](int i) {
+    const int day = i / kPerDay, k = i % kPerDay;
+    return 50 + g(rng) + (k == job[day] ? 20 : 0) + (day == 9 && k == 180 ? 20 : 0);
+  }));
+  for (int day = 2; day < 10; ++day) {
+    EXPECT_LT(s[static_cast<std::size_t>(day * kPerDay + job[day])], 0.5) << "day " << day;
+  }
+  EXPECT_GE(s[9 * kPerDay + 180], 0.9);  // 20 sigma at 15:00, never seen at that time
+}
+
+TEST(AnomalyDetectorTest, NoisierRegimeIsSeenThenLearned) {
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> g(0, 1);
+  const auto s = scores(series_of(3000, [&](int i) { return 50 + g(rng) * (i >= 2500 ? 4 : 1); }));
+  EXPECT_LT(max_in(s, 0, 2500), 0.5);
+  EXPECT_GE(max_in(s, 2500, 2600), 0.5);
+  EXPECT_LT(max_in(s, 2700, 3000), 0.5);
+}
+
+TEST(AnomalyDetectorTest, FlatLineIsQuietAndAStepOnItIsNot) {
+  const auto s = scores(series_of(1200, [](int i) { return i < 1000 ? 42.0 : 43.0; }));
+  EXPECT_EQ(max_in(s, 0, 1000), 0.0);
+  EXPECT_GE(s[1000], 0.9);
+  EXPECT_LT(max_in(s, 1010, 1200), 0.5);
 }
 
 }  // namespace
