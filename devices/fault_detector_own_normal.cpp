@@ -27,7 +27,10 @@ void FleetDetector::observe_own_normal(MachineIndex machine, Machine& m,
       const bool bad = times >= (raised ? config_.pump_normal_ratio : config_.pump_overload_ratio);
       observe(machine, m, SensorSignal::kPumpCurrent, bad, times, t.ts_ms, out);
       const bool running = times > 0.3;
-      if (!m.signals[kPump].raised() && running && std::abs(times - 1) < 0.25) own.learn(amps);
+      // Only readings near normal teach it, so that a slow drift (the predictor's business)
+      // does not carry the normal along and a repair does not look like a fault.
+      const double near = (config_.pump_normal_ratio - 1) / 2;
+      if (!m.signals[kPump].raised() && running && std::abs(times - 1) < near) own.learn(amps);
     } else if (amps > 0.1 && (own.mean() == 0 || amps < 2 * static_cast<double>(own.mean()))) {
       own.learn(amps);
     }
@@ -42,7 +45,7 @@ void FleetDetector::observe_own_normal(MachineIndex machine, Machine& m,
   const bool raised = m.signals[kTemp].raised();
   const bool bad = raised ? off > config_.temp_normal_c : off >= config_.temp_off_c;
   observe(machine, m, SensorSignal::kWaterTemperature, bad, off, t.ts_ms, out);
-  if (!m.signals[kTemp].raised() && off < config_.temp_normal_c) own.learn(t.temp_c);
+  if (!m.signals[kTemp].raised() && off < config_.temp_normal_c / 2) own.learn(t.temp_c);
 }
 
 // The usual gap between a machine's periodic messages: the mean of its first gaps, then

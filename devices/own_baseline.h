@@ -17,7 +17,7 @@ class OwnBaseline {
   // Readings before the baseline is trusted, and the memory of the slow mean afterwards
   // (in readings).
   static constexpr std::uint16_t kWarmup = 30;
-  static constexpr float kMemory = 500;
+  static constexpr float kMemory = 2000;
 
   bool ready() const { return n_ >= kWarmup; }
   float mean() const { return mean_; }

@@ -58,11 +58,14 @@ struct PredictorConfig {
 
   double flowing_lpm = 0.2;  // a reading with more flow than this is taken while dispensing
   std::int64_t trend_bucket_ms = 6LL * 3'600'000;  // readings averaged into one trend point
-  int baseline_buckets = 4;  // the first buckets after a reset are the machine's baseline
+  int baseline_buckets = 5;  // the median of the first buckets after a reset: the baseline (<= 8)
   int min_trend_points = 6;
 
   // filter_clogging: flow per inlet pressure falls to this share of the clean filter's.
   double filter_min_flow_share = 0.7;
+  // ... judged only from readings at no less than this share of the machine's usual inlet
+  // pressure while dispensing (a failing supply is water_supply, not the filter).
+  double filter_min_pressure_share = 0.7;
   // membrane_degradation: salt rejection 1 - tds_out / tds_in below this.
   double rejection_limit = 0.90;
   double min_tds_in_ppm = 20;  // below this the ratio is noise
@@ -82,7 +85,7 @@ struct PredictorConfig {
   double temp_floor_c = 1.5;
   double temp_floor_share = 0;
   int band_warmup_readings = 60;
-  std::int64_t band_warmup_ms = 12LL * 3'600'000;
+  std::int64_t band_warmup_ms = 24LL * 3'600'000;  // a whole daily cycle
   std::int64_t band_bucket_ms = 3 * 3'600'000;  // one trend point and one evaluation
 };
 

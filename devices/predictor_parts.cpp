@@ -27,13 +27,20 @@ std::optional<BucketMean::Point> BucketMean::add(std::int64_t ts_ms, std::int64_
 std::optional<LimitTrend::Verdict> LimitTrend::add(double x, double y, Limit failure,
                                                    const PredictorConfig& config,
                                                    std::span<float> scratch) {
-  if (baseline_points_ < config.baseline_buckets) {
-    baseline_sum_ += static_cast<float>(y);
-    ++baseline_points_;
-    baseline_ = baseline_sum_ / baseline_points_;
+  // The baseline is the median of the first points: one odd bucket among them (a supply
+  // failure on the first day) does not become the machine's normal.
+  const int needed = std::clamp(config.baseline_buckets, 1, kMaxBaselinePoints);
+  if (baseline_points_ < needed) {
+    // Kept sorted by insertion (at most kMaxBaselinePoints).
+    std::size_t i = baseline_points_++;
+    const auto value = static_cast<float>(y);
+    for (; i > 0 && baseline_ys_[i - 1] > value; --i) baseline_ys_[i] = baseline_ys_[i - 1];
+    baseline_ys_[i] = value;
+    const std::size_t n = baseline_points_;
+    baseline_ = n % 2 == 1 ? baseline_ys_[n / 2] : (baseline_ys_[n / 2 - 1] + baseline_ys_[n / 2]) / 2;
   }
   window_.add(x, y);
-  if (baseline_points_ < config.baseline_buckets || window_.size() < config.min_trend_points) {
+  if (baseline_points_ < needed || window_.size() < config.min_trend_points) {
     return std::nullopt;
   }
   const double limit = failure.share_of_baseline > 0

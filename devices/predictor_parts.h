@@ -4,6 +4,7 @@
 // Not thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -73,7 +74,8 @@ class LimitTrend {
  private:
   TrendWindow window_;
   float baseline_ = 0;
-  float baseline_sum_ = 0;
+  static constexpr int kMaxBaselinePoints = 8;
+  std::array<float, kMaxBaselinePoints> baseline_ys_{};
   std::uint8_t baseline_points_ = 0;
 };
 

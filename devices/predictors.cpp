@@ -57,6 +57,18 @@ std::optional<Judgement> FilterLifePredictor::on_telemetry(const protocols::Tele
                                                            std::span<float> scratch) {
   track_usage(t.ts_ms, t.filter_l);
   if (t.flow_lpm <= config.flowing_lpm || t.pressure_kpa <= 1) return std::nullopt;
+  // Flow per pressure says something about the filter only at the supply pressure the
+  // machine usually has: when the supply fails (water_supply) the flow falls for another
+  // reason, and not in proportion.
+  const auto pressure = static_cast<float>(t.pressure_kpa);
+  if (pressure_n_ < kPressureWarmup) {
+    ++pressure_n_;
+    pressure_mean_ += (pressure - pressure_mean_) / static_cast<float>(pressure_n_);
+  } else if (pressure < config.filter_min_pressure_share * pressure_mean_) {
+    return std::nullopt;
+  } else {
+    pressure_mean_ += (pressure - pressure_mean_) / 500.0F;
+  }
   const auto point = bucket_.add(t.ts_ms, config.trend_bucket_ms, static_cast<double>(t.filter_l),
                                  t.flow_lpm / t.pressure_kpa,
                                  bucket_readings(config.trend_bucket_ms, cadence_ms));
@@ -127,7 +139,30 @@ std::optional<Judgement> TimeTrendPredictor::on_telemetry(const protocols::Telem
 
 // --- pump_fault and heater_fault ----------------------------------------------------------
 
+// The band starts from the median of kWarmSamples readings spread over band_warmup_ms (and
+// their median absolute deviation), so that a fault in the first hours, shorter than half
+// of that span, cannot become the machine's normal.
+void BandWatch::take_warm_sample(std::int64_t ts_ms, double value, const PredictorConfig& config) {
+  const std::int64_t spacing = config.band_warmup_ms / kWarmSamples;
+  if (warm_n_ > 0 && ts_ms - warm_last_ms_ < spacing) return;
+  warm_[warm_n_++] = static_cast<float>(value);
+  warm_last_ms_ = ts_ms;
+  if (warm_n_ < kWarmSamples) return;
+  std::array<float, kWarmSamples> sorted = warm_;
+  auto median = [](std::array<float, kWarmSamples>& v) {
+    std::nth_element(v.begin(), v.begin() + kWarmSamples / 2, v.end());
+    return v[kWarmSamples / 2];
+  };
+  const float level = median(sorted);
+  for (float& x : sorted) x = std::abs(x - level);
+  constexpr float kMadToMeanAbs = 1.18F;  // mean |deviation| per median |deviation| (normal)
+  all_.mean = level;
+  all_.dev = kMadToMeanAbs * median(sorted);
+  all_.n = std::max(all_.n, static_cast<std::uint32_t>(config.band_warmup_readings));
+}
+
 void BandWatch::forget_evidence() {
+  stepped_out_ = false;
   recent_ = 0;
   outside_ = 0;
   bucket_.clear();
@@ -153,8 +188,8 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
   if (ts_ms < first_ms_) return std::nullopt;
   const auto hour = static_cast<std::size_t>((ts_ms / kHourMs) % 24);
   Stat& at_hour = by_hour_[hour];
-  const bool warm = all_.n >= static_cast<std::uint32_t>(config.band_warmup_readings) &&
-                    ts_ms - first_ms_ >= config.band_warmup_ms;
+  if (warm_n_ < kWarmSamples) take_warm_sample(ts_ms, value, config);
+  const bool warm = warm_n_ >= kWarmSamples && ts_ms - first_ms_ >= config.band_warmup_ms;
   const bool by_hour = warm && at_hour.n >= 30;
   const Stat& base = by_hour ? at_hour : all_;
   const bool pump = signal_ == Signal::kPumpCurrent;
@@ -176,17 +211,32 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
     s.dev += static_cast<float>(alpha * (std::min(std::abs(r), clip) - static_cast<double>(s.dev)));
     ++s.n;
   };
-  if (!warm || std::abs(position) < 0.5) {
-    learn(all_, warm ? 2000 : UINT32_MAX);
+  if (!warm) {
+    // Young: the plain mean only tells a running pump from an idle one; the band starts
+    // from the samples' median (take_warm_sample).
+    if (warm_n_ < kWarmSamples) learn(all_, UINT32_MAX);
+    return std::nullopt;
+  }
+  if (std::abs(position) < 0.5) {
+    learn(all_, 2000);
     learn(at_hour, 300);
   }
-  if (!warm) return std::nullopt;
 
   recent_ += 0.2F * (static_cast<float>(std::clamp(position, -3.0, 3.0)) - recent_);
   outside_ += 0.1F * ((std::abs(position) >= 1 ? 1.0F : 0.0F) - outside_);
   const auto point =
       bucket_.add(ts_ms, config.band_bucket_ms, hours_since(first_ms_, ts_ms), position, 1);
   if (!point) return std::nullopt;
+  // A jump of a whole band or more from one bucket to the next, out of the band, is a
+  // sudden fault (the detectors' business: fault codes, far from the machine's own normal),
+  // not wear: while the level stays out after such a jump, the band judges nothing (an
+  // open prediction stays as it is).
+  if (trend_.size() > 0 && std::abs(point->y) >= 1 &&
+      std::abs(point->y - trend_.y(trend_.size() - 1)) >= 1) {
+    stepped_out_ = true;
+  } else if (std::abs(point->y) < 0.5) {
+    stepped_out_ = false;
+  }
   // Back home in one step while the trend had carried the level far from it: a repair
   // (the wire need not say so). The drift before it says nothing about the part now in
   // place, and a line through the drift and the step would point the other way.
@@ -195,6 +245,7 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
     if (std::abs(fitted) >= 0.5 && std::abs(point->y - fitted) >= 0.5) trend_.clear();
   }
   trend_.add(point->x, std::clamp(point->y, -3.0, 3.0));
+  if (stepped_out_) return std::nullopt;
 
   Judgement j;
   j.baseline = base.mean;

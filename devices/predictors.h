@@ -51,6 +51,9 @@ class FilterLifePredictor {
   std::int64_t last_ms_ = 0;
   std::int64_t last_l_ = 0;
   double litres_per_ms_ = 0;  // EW of whole days' usage
+  static constexpr std::uint16_t kPressureWarmup = 20;
+  float pressure_mean_ = 0;  // inlet pressure of its dispensing readings
+  std::uint16_t pressure_n_ = 0;
 };
 
 // A value trending toward a limit on event time (membrane_degradation: salt rejection of
@@ -97,6 +100,9 @@ class BandWatch {
   };
   std::optional<Judgement> observe(std::int64_t ts_ms, double value, const PredictorConfig& config,
                                    std::span<float> scratch);
+  void take_warm_sample(std::int64_t ts_ms, double value, const PredictorConfig& config);
+
+  static constexpr std::uint8_t kWarmSamples = 24;
 
   Signal signal_;
   Stat all_;
@@ -104,6 +110,10 @@ class BandWatch {
   std::int64_t first_ms_ = INT64_MIN;
   float recent_ = 0;   // EW of the signed position in the band (1 = at the edge)
   float outside_ = 0;  // EW share of readings outside the band
+  std::array<float, kWarmSamples> warm_{};
+  std::uint8_t warm_n_ = 0;
+  bool stepped_out_ = false;  // out of the band by a sudden jump (see observe)
+  std::int64_t warm_last_ms_ = 0;
   BucketMean bucket_;  // hourly means of the position, for the trend
   TrendWindow trend_;
 };

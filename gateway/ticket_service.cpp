@@ -193,6 +193,7 @@ TicketService::Signal TicketService::prediction_signal(devices::PredictionChange
   signal.finding.kind = p.kind;
   signal.finding.at_ms = p.at_ms;
   signal.finding.raised = change.change != devices::PredictionChange::Change::kCleared;
+  signal.update_only = change.change == devices::PredictionChange::Change::kRevised;
   if (signal.finding.raised) {
     signal.failure_at_ms = p.eta_ms;
     std::string text = "predicted failure " + format_rfc3339(p.eta_ms);
@@ -325,6 +326,7 @@ void TicketService::handle(const Signal& s) {
   signal.detected_at_ms = finding.at_ms;
   signal.source = s.source;
   signal.predicted_failure_at_ms = s.failure_at_ms;
+  signal.update_only = s.update_only;
   signal.evidence = finding.evidence;
   signal.state = finding.raised ? tickets::SignalState::kRaised : tickets::SignalState::kCleared;
   auto decision = desk_.on_fault(signal, now_ms());

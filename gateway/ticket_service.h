@@ -106,6 +106,7 @@ class TicketService final : public MachineObserver {
     devices::Finding finding;
     tickets::Source source = tickets::Source::kDetected;
     std::optional<std::int64_t> failure_at_ms;
+    bool update_only = false;  // a revised prediction: never opens a ticket
   };
   static Signal prediction_signal(devices::PredictionChange change);
   void enqueue(std::vector<devices::Finding>& found,

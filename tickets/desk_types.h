@@ -44,6 +44,9 @@ struct FaultSignal {
   std::string evidence;               // e.g. "E03 active", "tds_out 87 ppm for 120 s"
   SignalState state = SignalState::kRaised;
   std::optional<std::int64_t> predicted_failure_at_ms;  // predicted kinds
+  // News about a signal already raised (a revised prediction): it joins the open ticket
+  // and never opens or reopens one (the ticket may have been resolved meanwhile).
+  bool update_only = false;
 };
 
 // A person's report (hotline, app, mini program, property manager). The kind is already

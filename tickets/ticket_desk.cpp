@@ -49,6 +49,9 @@ Result<DeskDecision> TicketDesk::on_fault(const FaultSignal& signal, std::int64_
                           std::string(to_string(signal.source)));
   }
   if (signal.state == SignalState::kRaised) {
+    if (signal.update_only && !store_.find_open(signal.device_id, signal.kind)) {
+      return DeskDecision{};
+    }
     return on_report(
         Report{signal.device_id, &signal.site, signal.kind, signal.source, "sensor",
                signal.detected_at_ms, signal.predicted_failure_at_ms, signal.evidence, "system"},

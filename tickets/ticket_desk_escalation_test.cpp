@@ -232,5 +232,30 @@ TEST_F(DeskTest, PredictedUnsafeWaterIsP2AndUnlockedUntilTheLimitIsCrossed) {
   EXPECT_EQ(crossed->commands[0].ticket_id, t.id);
 }
 
+TEST_F(DeskTest, ARevisedPredictionNeverOpensOrReopensATicket) {
+  TicketDesk desk = make_desk();
+  FaultSignal s = signal(FaultKind::kPumpFault, kT0);
+  s.source = Source::kPredicted;
+  s.predicted_failure_at_ms = kT0 + 30 * kHour;
+  s.update_only = true;
+  const Result<DeskDecision> nothing = desk.on_fault(s, kT0);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_TRUE(nothing->empty());
+  EXPECT_EQ(store_.size(), 0u);
+  // Opened, then resolved (the code cleared): a late revision does not bring it back.
+  s.update_only = false;
+  const std::string id = desk.on_fault(s, kT0)->changes.at(0).ticket.id;
+  ASSERT_TRUE(desk.on_fault(signal(FaultKind::kPumpFault, kT0 + kHour, SignalState::kCleared),
+                            kT0 + kHour)
+                  .ok());
+  (void)desk.auto_resolve(kT0 + 3 * kHour);
+  ASSERT_EQ(stored(id).state, TicketState::kResolved);
+  s.update_only = true;
+  s.predicted_failure_at_ms = kT0 + 60 * kHour;
+  EXPECT_TRUE(desk.on_fault(s, kT0 + 4 * kHour)->empty());
+  EXPECT_EQ(stored(id).state, TicketState::kResolved);
+  EXPECT_EQ(store_.size(), 1u);
+}
+
 }  // namespace
 }  // namespace wm::tickets
