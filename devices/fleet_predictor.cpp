@@ -150,7 +150,11 @@ void FleetPredictor::judge(Machine& m, Slot slot, const std::optional<Judgement>
   if (!j) return;
   KindState& k = m.kinds[slot];
   const std::int64_t horizon_ms = slot == kTds ? config_.tds_horizon_ms : config_.horizon_ms;
-  const bool due = j->eta_ms && *j->eta_ms - at_ms <= horizon_ms;
+  // water_quality is an early warning: a limit hours away is the detector's (the hard rule
+  // raises it when crossed), or a sudden fault already being repaired.
+  const std::int64_t soonest_ms = slot == kTds ? config_.tds_min_warning_ms : 0;
+  const bool due = j->eta_ms && *j->eta_ms - at_ms <= horizon_ms &&
+                   (*j->eta_ms - at_ms >= soonest_ms || k.latch.active());
   const ConfidenceLatch::Step step = k.latch.judge(j->confidence, due, config_);
   if (step == ConfidenceLatch::Step::kClose) {
     // Recovered (a repair the wire did not report): the trend that led here says nothing

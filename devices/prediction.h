@@ -74,6 +74,7 @@ struct PredictorConfig {
   // ... raised only this close to the limit: further out the membrane's own prediction
   // speaks for the same cause, and a water-quality ticket is one to act on at once.
   std::int64_t tds_horizon_ms = 3LL * 86'400'000;
+  std::int64_t tds_min_warning_ms = 12LL * 3'600'000;  // ... and no closer than this
   std::int64_t tds_bucket_ms = 3'600'000;
 
   // Bands (pump current, product water temperature): half-width is the largest of

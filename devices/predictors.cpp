@@ -234,8 +234,11 @@ std::optional<Judgement> BandWatch::observe(std::int64_t ts_ms, double value,
   if (trend_.size() > 0 && std::abs(point->y) >= 1 &&
       std::abs(point->y - trend_.y(trend_.size() - 1)) >= 1) {
     stepped_out_ = true;
-  } else if (std::abs(point->y) < 0.5) {
+  } else if (stepped_out_ && std::abs(point->y) < 0.5) {
+    // Back: the short-term level starts again from here, not from the fault's readings.
     stepped_out_ = false;
+    recent_ = static_cast<float>(point->y);
+    outside_ = 0;
   }
   // Back home in one step while the trend had carried the level far from it: a repair
   // (the wire need not say so). The drift before it says nothing about the part now in
