@@ -42,6 +42,7 @@
 #include "devices/fault_reason.h"
 #include "devices/outage_correlator.h"
 #include "devices/own_baseline.h"
+#include "devices/reporting_cadence.h"
 #include "protocols/messages.h"
 
 namespace wm::devices {
@@ -183,8 +184,7 @@ class FleetDetector {
     std::optional<std::int64_t> visit_end_ms;
     std::int64_t skew_ms = 0;  // how far its clock was behind fleet time when last heard
     std::int64_t last_periodic_ms = INT64_MIN;  // newest telemetry or heartbeat time
-    std::int64_t cadence_ms = 0;                // its usual gap between them
-    std::uint8_t cadence_gaps = 0;              // gaps learned (saturates)
+    ReportingCadence cadence;                   // its usual gap between them
     std::int64_t offline_at_ms = 0;
     std::int64_t online_after_ms = 0;  // a message newer than this proves it back
     std::int64_t newest_short_dispense_ms = INT64_MIN;

@@ -55,25 +55,18 @@ void FleetDetector::learn_cadence(Machine& m, std::int64_t ts_ms) {
   if (ts_ms <= last) return;
   m.last_periodic_ms = ts_ms;
   if (last == INT64_MIN) return;
-  std::int64_t gap = ts_ms - last;
+  const std::int64_t gap = ts_ms - last;
   fleet_cadence_ms_ = fleet_cadence_ms_ == 0
                           ? gap
                           : fleet_cadence_ms_ +
                                 (std::min(gap, 4 * fleet_cadence_ms_) - fleet_cadence_ms_) / 64;
-  constexpr std::uint8_t kFirstGaps = 4;
-  if (m.cadence_gaps < kFirstGaps) {
-    ++m.cadence_gaps;
-    m.cadence_ms += (gap - m.cadence_ms) / m.cadence_gaps;
-    return;
-  }
-  gap = std::min(gap, 4 * m.cadence_ms);
-  m.cadence_ms += (gap - m.cadence_ms) / 8;
+  m.cadence.learn_gap(gap);
 }
 
 std::int64_t FleetDetector::timeout_of(const Machine& m) const {
   // A machine that reports at least as often as the configured timeout keeps it; one that
   // reports less often gets cadence_timeouts of its own intervals.
-  const std::int64_t usual = m.cadence_gaps > 0 ? m.cadence_ms : fleet_cadence_ms_;
+  const std::int64_t usual = m.cadence.known() ? m.cadence.usual_ms() : fleet_cadence_ms_;
   if (usual <= config_.heartbeat_timeout_ms) return config_.heartbeat_timeout_ms;
   return static_cast<std::int64_t>(config_.cadence_timeouts * static_cast<double>(usual));
 }

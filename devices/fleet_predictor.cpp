@@ -87,15 +87,7 @@ void FleetPredictor::on_telemetry(MachineIndex machine, const protocols::Telemet
   if (machine >= machines_.size() || !machines_[machine].declared) return;
   Machine& m = machines_[machine];
   if (t.ts_ms < m.newest_ms) return;
-  if (m.newest_ms != INT64_MIN && t.ts_ms > m.newest_ms) {
-    const std::int64_t gap = t.ts_ms - m.newest_ms;
-    if (m.gaps < 4) {
-      ++m.gaps;
-      m.cadence_ms += (gap - m.cadence_ms) / m.gaps;
-    } else {
-      m.cadence_ms += (std::min(gap, 4 * m.cadence_ms) - m.cadence_ms) / 8;
-    }
-  }
+  if (m.newest_ms != INT64_MIN && t.ts_ms > m.newest_ms) m.cadence.learn_gap(t.ts_ms - m.newest_ms);
   m.newest_ms = t.ts_ms;
   if (m.filter_l >= 0 && t.filter_l < m.filter_l) {
     clear(m, kFilter, t.ts_ms,
@@ -105,7 +97,7 @@ void FleetPredictor::on_telemetry(MachineIndex machine, const protocols::Telemet
     m.filter.reset();
   }
   m.filter_l = t.filter_l;
-  const std::int64_t cadence = m.cadence_ms;
+  const std::int64_t cadence = m.cadence.usual_ms();
   judge(m, kFilter, m.filter.on_telemetry(t, m.filter_rated_l, cadence, config_, scratch_),
         t.ts_ms, out);
   judge(m, kMembrane, m.membrane.on_telemetry(t, cadence, config_, scratch_), t.ts_ms, out);

@@ -33,6 +33,7 @@
 #include "devices/outage_correlator.h"
 #include "devices/prediction.h"
 #include "devices/predictors.h"
+#include "devices/reporting_cadence.h"
 #include "protocols/messages.h"
 
 namespace wm::devices {
@@ -75,8 +76,7 @@ class FleetPredictor {
     bool declared = false;
     double filter_rated_l = 0;
     std::int64_t newest_ms = INT64_MIN;
-    std::int64_t cadence_ms = 0;  // usual gap between its readings (mean of the first, then slow)
-    std::uint8_t gaps = 0;
+    ReportingCadence cadence;  // usual gap between its readings
     std::int64_t filter_l = -1;
     FilterLifePredictor filter;
     TimeTrendPredictor membrane{TimeTrendPredictor::Signal::kSaltRejection};
